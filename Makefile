@@ -1,0 +1,52 @@
+# Interchange: every set-up step a fresh Debian 12 machine needs lives here.
+# `make demo` and `make test` install what is missing, build and run.
+
+SWIFT        ?= swift
+APT_BUILD    := pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev openssl ca-certificates
+APT_TEST     := $(APT_BUILD) curl python3 procps
+APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps
+APT_FUZZ     := $(APT_BUILD)
+
+# Installs the Debian packages in $(1) that are not installed yet (sudo when not root).
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http soak clean
+
+all: build
+
+deps-build:
+	$(call apt_install,$(APT_BUILD))
+
+deps-test:
+	$(call apt_install,$(APT_TEST))
+
+deps-bench:
+	$(call apt_install,$(APT_BENCH))
+
+build: deps-build
+	$(SWIFT) build
+
+release: deps-build
+	$(SWIFT) build -c release --product interchange
+
+# Runs the gateway with the simulated agencies and fixture traffic on loopback, then keeps serving.
+demo: release
+	.build/release/interchange demo --config config/gateway.json
+
+# Every test: unit, conformance over real sockets, TLS handshakes, store, delivery, crash safety.
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# Load generator against the gateway and nginx in the same run; prints ratios.
+bench: deps-bench release
+	Benchmarks/bench.sh
+
+clean:
+	rm -rf .build data run pki Benchmarks/out

@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Interchange",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "interchange", targets: ["interchange"]),
+    ],
+    targets: [
+        // System libraries: header-only module maps, one shim header each.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CLinux"),
+
+        // Pure modules: no I/O, no C libraries.
+        .target(name: "HTTPCore"),
+        .target(name: "Messages"),
+        .target(name: "Agencies", dependencies: ["Messages"]),
+
+        // I/O modules.
+        .target(name: "HTTP", dependencies: ["HTTPCore", "CLinux", "COpenSSL"]),
+        .target(name: "Store", dependencies: ["Messages", "CSQLite"]),
+        .target(name: "Delivery", dependencies: ["Messages", "CCurl"]),
+
+        // The gateway: pipeline, config, routing, routing log service.
+        .target(name: "Gateway", dependencies: ["Messages", "Agencies", "HTTPCore", "HTTP", "Store", "Delivery", "COpenSSL"]),
+        .target(name: "Simulators", dependencies: ["HTTPCore", "HTTP", "Messages"]),
+        .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators"]),
+
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenSSL", "CSQLite", "CLibPQ", "CLinux"]),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),
+        .testTarget(name: "HTTPTests", dependencies: ["HTTP", "HTTPCore", "Delivery"]),
+        .testTarget(name: "MessagesTests", dependencies: ["Messages"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Messages"]),
+        .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Messages", "Simulators", "HTTP"]),
+        .testTarget(name: "AgenciesTests", dependencies: ["Agencies", "Messages"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulators", "Delivery", "Store", "Messages", "HTTP", "HTTPCore"]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Namespace for the agency adapters, one folder per agency kind.
+public enum AgenciesModule {}

@@ -1,0 +1,2 @@
+/// Namespace for outbound delivery over libcurl.
+public enum DeliveryModule {}

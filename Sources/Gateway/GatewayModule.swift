@@ -1,0 +1,2 @@
+/// Namespace for the gateway pipeline.
+public enum GatewayModule {}

@@ -1,0 +1,2 @@
+/// Namespace for the simulated agencies.
+public enum SimulatorsModule {}

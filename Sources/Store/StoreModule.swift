@@ -1,0 +1,2 @@
+/// Namespace for the durable store (SQLite, later PostgreSQL).
+public enum StoreModule {}

@@ -1,0 +1,26 @@
+import Foundation
+import Messages
+import Testing
+
+@Suite struct MessageIDTests {
+    @Test func idsAreTwentySixCharactersAndIncreaseWithinOneMillisecond() {
+        let now = Date()
+        let ids = (0..<1000).map { _ in MessageID.generate(now: now) }
+        #expect(ids.allSatisfy { $0.rawValue.count == 26 })
+        #expect(ids == ids.sorted())
+        #expect(Set(ids).count == ids.count)
+    }
+
+    @Test func idsSortByTime() {
+        let early = MessageID.generate(now: Date(timeIntervalSince1970: 1_700_000_000))
+        let late = MessageID.generate(now: Date(timeIntervalSince1970: 1_700_000_001))
+        #expect(early < late)
+        #expect(early.milliseconds == 1_700_000_000_000)
+    }
+
+    @Test func parsingRejectsWrongShapes() {
+        #expect(MessageID("01ARZ3NDEKTSV4RRFFQ69G5FAV") != nil)
+        #expect(MessageID("01ARZ3NDEKTSV4RRFFQ69G5FA") == nil)
+        #expect(MessageID("01ARZ3NDEKTSV4RRFFQ69G5FAU") == nil)  // U is not in Crockford base32
+    }
+}
