@@ -91,7 +91,7 @@ public struct GatewayConfig: Sendable {
         do {
             root = try JSONDecoder().decode(JSONValue.self, from: data)
         } catch {
-            throw ConfigError(problems: [ValidationProblem(field: "(document)", code: "syntax", message: syntaxMessage(error))])
+            throw ConfigError(problems: [ValidationProblem(field: "(document)", code: "syntax", message: syntaxMessage(data))])
         }
         let problems = ProblemList()
         let files = FileChecker(baseDirectory: baseDirectory, checkFiles: checkFiles, problems: problems)
@@ -101,16 +101,26 @@ public struct GatewayConfig: Sendable {
         return config
     }
 
-    private static func syntaxMessage(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError as NSError?,
-                let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String
-            {
-                return "not valid JSON: \(detail)"
+    /// JSONDecoder only says "not valid JSON"; JSONSerialization names the character offset, which
+    /// is turned into a line and column here.
+    private static func syntaxMessage(_ data: Data) -> String {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        } catch {
+            guard let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String else {
+                return "not valid JSON"
             }
-            return "not valid JSON: \(context.debugDescription)"
+            if let range = detail.range(of: "character "),
+                let offset = Int(detail[range.upperBound...].prefix(while: \.isNumber)), offset <= data.count
+            {
+                let before = data.prefix(offset)
+                let line = before.filter { $0 == 0x0a }.count + 1
+                let column = offset - (before.lastIndex(of: 0x0a).map { $0 + 1 } ?? 0) + 1
+                return "not valid JSON at line \(line), column \(column): \(detail)"
+            }
+            return "not valid JSON: \(detail)"
         }
-        return "not valid JSON: \(error)"
+        return "not a JSON object"
     }
 
     private static func read(_ r: JSONObjectReader, files: FileChecker) -> GatewayConfig? {

@@ -10,6 +10,12 @@ public enum PEM {
         public var label: String
         /// The decoded DER bytes.
         public var der: [UInt8]
+
+        /// A block.
+        public init(label: String, der: [UInt8]) {
+            self.label = label
+            self.der = der
+        }
     }
 
     /// Every well-formed block in `text`, in order; malformed blocks (bad base64, no END line) are skipped.
