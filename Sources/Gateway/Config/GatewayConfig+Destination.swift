@@ -13,6 +13,14 @@ extension GatewayConfig {
             public var key: String?
             /// libcurl `CURLOPT_PINNEDPUBLICKEY` value: `sha256//BASE64[;sha256//BASE64…]`.
             public var pin: String?
+
+            /// TLS settings (all optional).
+            public init(ca: String? = nil, certificate: String? = nil, key: String? = nil, pin: String? = nil) {
+                self.ca = ca
+                self.certificate = certificate
+                self.key = key
+                self.pin = pin
+            }
         }
 
         /// Retry policy: exponential backoff with jitter, capped; then dead letter.
@@ -25,6 +33,14 @@ extension GatewayConfig {
             public var maxBackoffMs: Int = 300_000
             /// A message older than this is dead-lettered instead of retried.
             public var maxAgeHours: Int = 72
+
+            /// A policy; defaults as documented in `config/README.md`.
+            public init(maxAttempts: Int = 20, initialBackoffMs: Int = 500, maxBackoffMs: Int = 300_000, maxAgeHours: Int = 72) {
+                self.maxAttempts = maxAttempts
+                self.initialBackoffMs = initialBackoffMs
+                self.maxBackoffMs = maxBackoffMs
+                self.maxAgeHours = maxAgeHours
+            }
         }
 
         /// Circuit breaker per destination.
@@ -33,6 +49,12 @@ extension GatewayConfig {
             public var failureThreshold: Int = 5
             /// How long the circuit stays open before a probe.
             public var openMs: Int = 30_000
+
+            /// A breaker; defaults as documented in `config/README.md`.
+            public init(failureThreshold: Int = 5, openMs: Int = 30_000) {
+                self.failureThreshold = failureThreshold
+                self.openMs = openMs
+            }
         }
 
         /// Unique id, `[a-z0-9-]+`.
@@ -55,6 +77,23 @@ extension GatewayConfig {
         public var template: String?
         /// The province of an expanded destination, if any.
         public var province: String?
+
+        /// A destination, e.g. for tests that deliver without a config file.
+        public init(
+            id: String, url: String, format: String, tls: TLS? = nil, timeoutMs: Int = 10_000, concurrency: Int = 8,
+            retry: Retry = Retry(), breaker: Breaker = Breaker(), template: String? = nil, province: String? = nil
+        ) {
+            self.id = id
+            self.url = url
+            self.format = format
+            self.tls = tls
+            self.timeoutMs = timeoutMs
+            self.concurrency = concurrency
+            self.retry = retry
+            self.breaker = breaker
+            self.template = template
+            self.province = province
+        }
 
         static let keys: Set<String> = ["id", "url", "format", "tls", "timeoutMs", "concurrency", "retry", "breaker"]
 
