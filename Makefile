@@ -37,6 +37,7 @@ release: deps-build
 
 # Runs the gateway with the simulated agencies and fixture traffic on loopback, then keeps serving.
 demo: release
+	.build/release/interchange certs init pki --config config/gateway.json
 	.build/release/interchange demo --config config/gateway.json
 
 # Every test: unit, conformance over real sockets, TLS handshakes, store, delivery, crash safety.

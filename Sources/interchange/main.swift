@@ -1,4 +1,2 @@
-import Gateway
-
-// Kept tiny on purpose (TECH.md §2.8): everything lives in the modules.
-CommandLine.arguments.count > 0 ? () : ()
+// Kept to one line on purpose (TECH.md §2.8): top-level code here is @MainActor; everything lives in CLI.
+CLI.main()
