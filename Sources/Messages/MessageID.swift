@@ -60,7 +60,7 @@ public struct MessageID: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public static func generate(now: Date = Date()) -> MessageID {
         let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
         let (time, high, low) = generator.withLock { state -> (UInt64, UInt16, UInt64) in
-            if millis > state.lastMillis {
+            if millis != state.lastMillis {
                 state.lastMillis = millis
                 var rng = SystemRandomNumberGenerator()
                 state.high = UInt16.random(in: 0...UInt16.max, using: &rng)

@@ -3,20 +3,21 @@ import Messages
 import Testing
 
 @Suite struct RouterTests {
-    let provinces: Set<String> = ["doj-01", "doj-46", "doj-79", "ncjr", "healthbook", "bhxh"]
+    typealias Route = GatewayConfig.Route
+    let known: Set<String> = ["doj-01", "doj-46", "doj-79", "ncjr", "healthbook", "bhxh"]
 
     @Test func visitWithCitizenGoesToBothAndWithoutOnlyToSocialSecurity() {
         let router = Router(
-            rules: [
-                RouteRule(type: "hospital.visit", conditions: [.present("citizen")], destinations: ["healthbook"],
-                          steps: ["identity-check"]),
-                RouteRule(type: "hospital.visit", destinations: ["bhxh"]),
+            routes: [
+                Route(type: "hospital.visit", destinations: [.destination("healthbook")],
+                      condition: Route.Condition(attribute: "citizen", present: true), steps: [.identityCheck]),
+                Route(type: "hospital.visit", destinations: [.destination("bhxh")], condition: nil, steps: []),
             ],
-            knownDestinations: provinces
+            knownDestinations: known
         )
         let withID = router.route(type: "hospital.visit", attributes: ["citizen": "001303012345"])
         #expect(withID.destinations == [
-            RoutedDestination(destination: "healthbook", steps: ["identity-check"]),
+            RoutedDestination(destination: "healthbook", steps: [.identityCheck]),
             RoutedDestination(destination: "bhxh"),
         ])
         let without = router.route(type: "hospital.visit", attributes: [:])
@@ -25,9 +26,12 @@ import Testing
 
     @Test func verdictGoesToBothProvincesAndTheCentreOnceEach() {
         let router = Router(
-            rules: [RouteRule(type: "court.verdict",
-                              destinations: ["doj-{attr:courtProvince}", "doj-{attr:residenceProvince}", "ncjr"])],
-            knownDestinations: provinces
+            routes: [Route(type: "court.verdict", destinations: [
+                .perProvince(template: "doj-{province}", attribute: "courtProvince"),
+                .perProvince(template: "doj-{province}", attribute: "residenceProvince"),
+                .destination("ncjr"),
+            ], condition: nil, steps: [])],
+            knownDestinations: known
         )
         let different = router.route(type: "court.verdict", attributes: ["courtProvince": "01", "residenceProvince": "46"])
         #expect(different.destinations.map(\.destination) == ["doj-01", "doj-46", "ncjr"])
@@ -35,22 +39,28 @@ import Testing
         #expect(same.destinations.map(\.destination) == ["doj-01", "ncjr"])
     }
 
-    @Test func missingAttributeOrUnknownDestinationIsSkippedWithAReason() {
+    @Test func missingAttributeIsSkippedWithAReason() {
         let router = Router(
-            rules: [RouteRule(type: "court.verdict", destinations: ["doj-{attr:residenceProvince}", "doj-{attr:courtProvince}"])],
-            knownDestinations: provinces
+            routes: [Route(type: "court.verdict", destinations: [
+                .perProvince(template: "doj-{province}", attribute: "residenceProvince"),
+                .destination("ncjr"),
+            ], condition: nil, steps: [])],
+            knownDestinations: known
         )
-        let decision = router.route(type: "court.verdict", attributes: ["courtProvince": "99"])
-        #expect(decision.destinations.isEmpty)
-        #expect(decision.skipped.map(\.reason) == ["attribute residenceProvince missing", "no such destination"])
+        let decision = router.route(type: "court.verdict", attributes: ["residenceProvince": "99"])
+        #expect(decision.destinations.map(\.destination) == ["ncjr"])
+        #expect(decision.skipped == [RoutingDecision.Skip(
+            target: "doj-{attr:residenceProvince}", reason: "attribute residenceProvince missing or not a province code")])
     }
 
     @Test func conditionsOnValues() {
-        let rule = RouteRule(type: "test.note", conditions: [.oneOf("province", ["01", "79"]), .absent("citizen")],
-                             destinations: ["bhxh"])
-        #expect(rule.matches(type: "test.note", attributes: ["province": "79"]))
-        #expect(!rule.matches(type: "test.note", attributes: ["province": "46"]))
-        #expect(!rule.matches(type: "test.note", attributes: ["province": "01", "citizen": "x"]))
-        #expect(!rule.matches(type: "court.verdict", attributes: ["province": "01"]))
+        let router = Router(
+            routes: [Route(type: "test.note", destinations: [.destination("bhxh")],
+                           condition: Route.Condition(attribute: "province", present: nil, equals: "79"), steps: [])],
+            knownDestinations: known
+        )
+        #expect(router.route(type: "test.note", attributes: ["province": "79"]).destinations.count == 1)
+        #expect(router.route(type: "test.note", attributes: ["province": "46"]).destinations.isEmpty)
+        #expect(router.route(type: "court.verdict", attributes: ["province": "79"]).destinations.isEmpty)
     }
 }

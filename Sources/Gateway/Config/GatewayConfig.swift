@@ -42,7 +42,7 @@ public struct GatewayConfig: Sendable {
     /// The message types the gateway knows (DESIGN.md "Message types"); agencies and routes may name only these.
     public static let knownMessageTypes: [MessageType] = [
         "hospital.visit", "hospital.checkin", "court.verdict", "procuracy.record", "vneid.certificate-request",
-        "judicial.certificate",
+        "judicial.certificate", "test.note",
     ]
 
     /// The destination id the `identity-check` step queries.

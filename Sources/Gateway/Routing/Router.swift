@@ -5,10 +5,10 @@ public struct RoutedDestination: Sendable, Equatable, Hashable {
     /// The destination id (after template expansion).
     public var destination: String
     /// Pre-delivery steps, in order.
-    public var steps: [String]
+    public var steps: [GatewayConfig.Route.Step]
 
     /// Creates a routed destination.
-    public init(destination: String, steps: [String] = []) {
+    public init(destination: String, steps: [GatewayConfig.Route.Step] = []) {
         self.destination = destination
         self.steps = steps
     }
@@ -16,27 +16,30 @@ public struct RoutedDestination: Sendable, Equatable, Hashable {
 
 /// The outcome of routing one message: where it goes and what was skipped, for the routing log.
 public struct RoutingDecision: Sendable, Equatable {
+    /// A rule target that named no usable destination for this message.
+    public struct Skip: Sendable, Equatable {
+        /// The target as configured.
+        public var target: String
+        /// Why it was skipped.
+        public var reason: String
+    }
+
     /// Destinations, each once, in rule order.
     public var destinations: [RoutedDestination]
-    /// Why a destination named by a rule was not used (unknown after expansion, missing attribute).
-    public var skipped: [(destination: String, reason: String)]
-
-    public static func == (lhs: RoutingDecision, rhs: RoutingDecision) -> Bool {
-        lhs.destinations == rhs.destinations
-            && lhs.skipped.map { "\($0.destination)|\($0.reason)" } == rhs.skipped.map { "\($0.destination)|\($0.reason)" }
-    }
+    /// Targets that could not be used for this message.
+    public var skipped: [Skip]
 }
 
-/// Applies routing rules to messages. Pure: the same message and rules always give the same decision.
+/// Applies the configured routing rules to messages. Pure: the same message and rules give the same decision.
 public struct Router: Sendable {
     /// The rules in config order.
-    public let rules: [RouteRule]
+    public let routes: [GatewayConfig.Route]
     /// Every destination id that exists (templates already expanded).
     public let knownDestinations: Set<String>
 
     /// Creates a router.
-    public init(rules: [RouteRule], knownDestinations: Set<String>) {
-        self.rules = rules
+    public init(routes: [GatewayConfig.Route], knownDestinations: Set<String>) {
+        self.routes = routes
         self.knownDestinations = knownDestinations
     }
 
@@ -45,53 +48,46 @@ public struct Router: Sendable {
     /// steps are the union of the rules that named it.
     public func route(type: MessageType, attributes: [String: String]) -> RoutingDecision {
         var order: [String] = []
-        var steps: [String: [String]] = [:]
-        var skipped: [(destination: String, reason: String)] = []
-        for rule in rules where rule.matches(type: type, attributes: attributes) {
-            for template in rule.destinations {
-                switch Router.expand(template, attributes: attributes) {
-                case .failure(let reason):
-                    skipped.append((template, reason.description))
-                case .success(let id):
-                    guard knownDestinations.contains(id) else {
-                        skipped.append((id, "no such destination"))
-                        continue
-                    }
-                    if steps[id] == nil {
-                        order.append(id)
-                        steps[id] = []
-                    }
-                    for step in rule.steps where steps[id]?.contains(step) == false { steps[id]?.append(step) }
+        var steps: [String: [GatewayConfig.Route.Step]] = [:]
+        var skipped: [RoutingDecision.Skip] = []
+        for route in routes where route.type == type && (route.condition?.matches(attributes) ?? true) {
+            for target in route.destinations {
+                guard let id = target.resolve(attributes: attributes) else {
+                    skipped.append(RoutingDecision.Skip(target: target.name, reason: target.missingReason))
+                    continue
                 }
+                guard knownDestinations.contains(id) else {
+                    skipped.append(RoutingDecision.Skip(target: id, reason: "no such destination"))
+                    continue
+                }
+                if steps[id] == nil {
+                    order.append(id)
+                    steps[id] = []
+                }
+                for step in route.steps where steps[id]?.contains(step) == false { steps[id]?.append(step) }
             }
         }
-        let destinations = order.map { RoutedDestination(destination: $0, steps: steps[$0] ?? []) }
-        return RoutingDecision(destinations: destinations, skipped: skipped)
+        return RoutingDecision(
+            destinations: order.map { RoutedDestination(destination: $0, steps: steps[$0] ?? []) },
+            skipped: skipped
+        )
     }
+}
 
-    /// Replaces `{attr:NAME}` placeholders with attribute values.
-    static func expand(_ template: String, attributes: [String: String]) -> Result<String, Reason> {
-        var out = ""
-        var rest = Substring(template)
-        while let open = rest.range(of: "{attr:") {
-            out += rest[..<open.lowerBound]
-            guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
-                return .failure(Reason(text: "unterminated placeholder"))
-            }
-            let name = String(rest[open.upperBound..<close])
-            guard let value = attributes[name], !value.isEmpty else {
-                return .failure(Reason(text: "attribute \(name) missing"))
-            }
-            out += value
-            rest = rest[rest.index(after: close)...]
+extension GatewayConfig.Route.Target {
+    /// The target as written in config.
+    var name: String {
+        switch self {
+        case .destination(let id): id
+        case .perProvince(let template, let attribute): template.replacingOccurrences(of: "{province}", with: "{attr:\(attribute)}")
         }
-        out += rest
-        return .success(out)
     }
 
-    /// Why a template could not be expanded.
-    struct Reason: Error, CustomStringConvertible {
-        let text: String
-        var description: String { text }
+    /// Why ``resolve(attributes:)`` gave nothing.
+    var missingReason: String {
+        switch self {
+        case .destination: "no such destination"
+        case .perProvince(_, let attribute): "attribute \(attribute) missing or not a province code"
+        }
     }
 }
