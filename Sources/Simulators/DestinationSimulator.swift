@@ -52,7 +52,7 @@ public final class DestinationSimulator: Sendable {
     ///
     /// - Throws: The server's error if it cannot bind or load its TLS files.
     public func start() throws {
-        let server = HTTPServer(configuration: configuration) { [self] request in await self.handle(request) }
+        let server = try HTTPServer(configuration: configuration) { [self] request in await self.handle(request) }
         try server.start()
         self.server.withLock { $0 = server }
     }

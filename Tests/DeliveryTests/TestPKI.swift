@@ -53,9 +53,8 @@ struct TestPKI: Sendable {
         guard process.terminationStatus == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "openssl failed"])
         }
-        func read(_ name: String) throws -> String {
-            try String(contentsOfFile: directory.appendingPathComponent(name).path, encoding: .utf8)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+        let read = { (name: String) throws -> String in
+            try String(contentsOfFile: dir + "/" + name, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }
         serverPin = "sha256//" + (try read("server.pin"))
         wrongPin = "sha256//" + (try read("ca.pin"))
