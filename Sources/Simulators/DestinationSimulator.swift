@@ -43,8 +43,16 @@ public final class DestinationSimulator: Sendable {
     ///   - port: The port; 0 picks a free one.
     ///   - loops: Event loops of the underlying server.
     ///   - conflictOnDuplicate: Answer `409` to a key already seen (otherwise the same `200` every time).
-    public init(tls: TLSConfiguration? = nil, port: Int = 0, loops: Int = 1, conflictOnDuplicate: Bool = false) {
-        configuration = ServerConfiguration(host: "127.0.0.1", port: port, loops: loops, tls: tls)
+    ///   - maxBodyBytes: The largest request body accepted (larger → `413`).
+    public init(
+        tls: TLSConfiguration? = nil,
+        port: Int = 0,
+        loops: Int = 1,
+        conflictOnDuplicate: Bool = false,
+        maxBodyBytes: Int = 8 * 1_048_576
+    ) {
+        configuration = ServerConfiguration(
+            host: "127.0.0.1", port: port, loops: loops, tls: tls, limits: ServerLimits(maxBodyBytes: maxBodyBytes))
         control = Mutex(Control(conflictOnDuplicate: conflictOnDuplicate))
     }
 
