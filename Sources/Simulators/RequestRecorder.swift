@@ -21,11 +21,11 @@ public final class RequestRecorder: Sendable {
         let key = request.headers["Idempotency-Key"] ?? ""
         return state.withLock { state in
             state.total += 1
-            if var entry = state.entries[key] {
-                entry.count += 1
-                entry.arrivals.append(date)
-                state.entries[key] = entry
-                return entry.count
+            // Mutate in place: copying the entry out would copy `arrivals` on every request.
+            if state.entries[key] != nil {
+                state.entries[key]?.count += 1
+                state.entries[key]?.arrivals.append(date)
+                return state.entries[key]?.count ?? 0
             }
             state.entries[key] = RecordedRequest(
                 key: key, count: 1, path: request.path, firstBody: request.body, firstHeaders: request.headers,

@@ -50,7 +50,7 @@ final class CurlWorker: @unchecked Sendable {
         return accepted
     }
 
-    /// Number of transfers queued or in flight is not tracked here; this asks the worker to stop, fails
+    /// Asks the worker to stop, fails
     /// every unfinished transfer with ``TransportError/Kind/shutdown`` and waits for the thread to exit.
     func stop() {
         let first = inbox.withLock { inbox -> Bool in

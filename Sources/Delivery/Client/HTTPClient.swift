@@ -36,6 +36,8 @@ public final class HTTPClient: Sendable {
 
     /// Sends one request and waits for the complete response.
     ///
+    /// Task cancellation does not abort the transfer; ``OutboundRequest/timeout`` bounds it.
+    ///
     /// - Returns: The response (any status), or a ``TransportError`` when no response arrived.
     public func send(_ request: OutboundRequest) async -> Result<OutboundResponse, TransportError> {
         guard !workers.isEmpty else {

@@ -73,15 +73,6 @@ final class Transfer: @unchecked Sendable {
     }
 }
 
-extension String {
-    func trimmingLeadingAndTrailingSpaces() -> String {
-        var slice = Substring(self)
-        while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-        while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-        return String(slice)
-    }
-}
-
 /// libcurl `CURLOPT_WRITEFUNCTION`: `userdata` is an unretained ``Transfer``.
 func deliveryCurlWriteBody(
     _ pointer: UnsafeMutablePointer<CChar>?,

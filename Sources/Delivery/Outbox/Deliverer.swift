@@ -34,7 +34,7 @@ public final class Deliverer: Sendable {
         self.runners = runners
     }
 
-    /// Starts one loop per destination. Idempotent.
+    /// Starts one loop per destination. Idempotent; a stopped deliverer does not start again (make a new one).
     public func start() {
         tasks.withLock { tasks in
             guard tasks.isEmpty else { return }

@@ -123,8 +123,8 @@ final class DestinationRunner: Sendable {
             ("Content-Type", payload.contentType),
             ("Idempotency-Key", item.messageId.rawValue),
             ("X-Interchange-Message-Id", item.messageId.rawValue),
-            ("X-Correlation-Id", item.correlationId),
         ]
+        if !item.correlationId.isEmpty { headers.append(("X-Correlation-Id", item.correlationId)) }
         headers.append(contentsOf: payload.headers)
         let request = OutboundRequest(
             url: destination.url + payload.pathSuffix, method: payload.method, headers: headers, body: payload.body,
