@@ -277,4 +277,30 @@ import Testing
         let first = try #require(outbox.completions(for: id).first)
         #expect(first.error?.contains("token endpoint down") == true)
     }
+
+    @Test func interpretHookOverridesClassificationOfA200() async throws {
+        let simulator = try startSimulator()
+        defer { simulator.shutdown() }
+        simulator.route("/inbox") { _, _ in .json(200, Array(#"{"maKetQua":"-1","thongDiep":"sai dinh dang"}"#.utf8)) }
+        let outbox = InMemoryOutbox()
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        var target = destination(simulator)
+        target.interpret = { response in
+            // A portal that answers 200 with a result code in the body.
+            let text = String(decoding: response.body, as: UTF8.self)
+            return text.contains(#""maKetQua":"200""#) ? .delivered : .deadLetter(reason: "rejected: \(text)")
+        }
+        let deliverer = Deliverer(source: outbox, client: client, destinations: [target], pollInterval: .milliseconds(20))
+        let id = outbox.enqueue(destination: "sim")
+        deliverer.start()
+        #expect(await eventually { outbox.row(id)?.state == .dead })
+        await deliverer.stop()
+        guard case .deadLetter(let reason) = outbox.completions(for: id).last?.outcome else {
+            Issue.record("expected a dead letter")
+            return
+        }
+        #expect(reason.contains("sai dinh dang"))
+        #expect(outbox.completions(for: id).last?.status == 200)
+    }
 }
