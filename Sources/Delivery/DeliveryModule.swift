@@ -1,2 +1,0 @@
-/// Namespace for outbound delivery over libcurl.
-public enum DeliveryModule {}

@@ -1,0 +1,32 @@
+/// Size, time and connection limits the server enforces.
+public struct ServerLimits: Sendable {
+    /// The largest request head; beyond it → 431.
+    public var maxHeadBytes: Int
+    /// The default largest body; beyond it → 413 (see ``ServerConfiguration/bodyLimit``).
+    public var maxBodyBytes: Int
+    /// Time from a request's first byte (or the TCP accept, for TLS) to the end of its head; then 408.
+    public var headTimeout: Duration
+    /// Time from the end of the head to the end of the body; then 408.
+    public var bodyTimeout: Duration
+    /// How long an idle keep-alive connection is kept.
+    public var idleTimeout: Duration
+    /// Open connections allowed across all loops; beyond it new connections get 503 and are closed.
+    public var maxConnections: Int
+
+    /// Creates limits.
+    public init(
+        maxHeadBytes: Int = 16_384,
+        maxBodyBytes: Int = 1_048_576,
+        headTimeout: Duration = .seconds(10),
+        bodyTimeout: Duration = .seconds(30),
+        idleTimeout: Duration = .seconds(60),
+        maxConnections: Int = 10_000
+    ) {
+        self.maxHeadBytes = maxHeadBytes
+        self.maxBodyBytes = maxBodyBytes
+        self.headTimeout = headTimeout
+        self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+}

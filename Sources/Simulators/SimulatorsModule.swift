@@ -1,2 +1,0 @@
-/// Namespace for the simulated agencies.
-public enum SimulatorsModule {}
