@@ -72,25 +72,43 @@ public struct DecodeFailure: Error, Sendable {
     }
 }
 
-/// An outbound request body for one destination, ready for the deliverer.
+/// A message encoded for one destination: what goes on the wire, minus the delivery headers
+/// (`Idempotency-Key`, `X-Interchange-Message-Id`, `X-Correlation-Id`), which the deliverer adds.
 public struct OutboundPayload: Sendable, Equatable {
-    /// `Content-Type` of the body.
-    public var contentType: String
-    /// The body.
+    /// Appended to the destination's base URL, e.g. `/api/egw/nhanHoSoKCB`; empty for the base URL itself.
+    public var pathSuffix: String
+    /// The request body.
     public var body: [UInt8]
-    /// Extra headers the destination's protocol needs.
+    /// The `Content-Type` to send.
+    public var contentType: String
+    /// Further header fields the destination's protocol needs (e.g. `Authorization`).
     public var headers: [(String, String)]
+    /// The method; `POST` unless a destination says otherwise.
+    public var method: String
 
     /// Creates a payload.
-    public init(contentType: String, body: [UInt8], headers: [(String, String)] = []) {
-        self.contentType = contentType
+    public init(
+        pathSuffix: String = "",
+        body: [UInt8],
+        contentType: String = "application/json",
+        headers: [(String, String)] = [],
+        method: String = "POST"
+    ) {
+        self.pathSuffix = pathSuffix
         self.body = body
+        self.contentType = contentType
         self.headers = headers
+        self.method = method
+    }
+
+    /// Creates a POST payload for the destination's base URL.
+    public init(contentType: String, body: [UInt8], headers: [(String, String)] = []) {
+        self.init(pathSuffix: "", body: body, contentType: contentType, headers: headers, method: "POST")
     }
 
     public static func == (lhs: OutboundPayload, rhs: OutboundPayload) -> Bool {
-        lhs.contentType == rhs.contentType && lhs.body == rhs.body
-            && lhs.headers.map { "\($0.0):\($0.1)" } == rhs.headers.map { "\($0.0):\($0.1)" }
+        lhs.pathSuffix == rhs.pathSuffix && lhs.method == rhs.method && lhs.contentType == rhs.contentType
+            && lhs.body == rhs.body && lhs.headers.map { "\($0.0):\($0.1)" } == rhs.headers.map { "\($0.0):\($0.1)" }
     }
 }
 

@@ -1,3 +1,5 @@
+import Messages
+
 /// One delivery target with its transport, limits, policies and encoding hooks.
 public struct Destination: Sendable {
     /// Stable id, as in config and the outbox.
