@@ -17,6 +17,10 @@ public struct ClaimedItem: Sendable {
     public var messageType: String
     /// The payload as the store built or kept it; a destination's ``Destination/encode`` may replace it.
     public var payload: OutboundPayload
+    /// The outbox's fencing token for this claim, handed back in ``Completion/claimToken``.
+    public var claimToken: Int64
+    /// The canonical message, when the outbox hands it over for the destination's encoder.
+    public var message: CanonicalMessage?
 
     /// Creates a claimed item.
     public init(
@@ -26,8 +30,12 @@ public struct ClaimedItem: Sendable {
         receivedAt: Date,
         correlationId: String,
         messageType: String = "",
-        payload: OutboundPayload
+        payload: OutboundPayload,
+        claimToken: Int64 = 0,
+        message: CanonicalMessage? = nil
     ) {
+        self.claimToken = claimToken
+        self.message = message
         self.messageId = messageId
         self.destination = destination
         self.attempt = attempt

@@ -38,6 +38,8 @@ public struct Completion: Sendable {
     public var startedAt: Date
     /// When the outcome was decided.
     public var finishedAt: Date
+    /// The claim's fencing token (``ClaimedItem/claimToken``), so a stale lease holder can't overwrite a newer one.
+    public var claimToken: Int64 = 0
 
     /// Creates a completion.
     public init(
@@ -51,8 +53,10 @@ public struct Completion: Sendable {
         responseHeaders: [(String, String)] = [],
         responseBody: [UInt8] = [],
         startedAt: Date,
-        finishedAt: Date
+        finishedAt: Date,
+        claimToken: Int64 = 0
     ) {
+        self.claimToken = claimToken
         self.messageId = messageId
         self.destination = destination
         self.attempt = attempt

@@ -79,7 +79,7 @@ final class DestinationRunner: Sendable {
                             Completion(
                                 messageId: item.messageId, destination: item.destination, attempt: item.attempt,
                                 outcome: .postponed(until: until), error: "circuit breaker open",
-                                startedAt: started, finishedAt: started))
+                                startedAt: started, finishedAt: started, claimToken: item.claimToken))
                         continue
                     }
                     inFlight.add(1, ordering: .relaxed)
@@ -102,7 +102,7 @@ final class DestinationRunner: Sendable {
         let policy = destination.retry
         var completion = Completion(
             messageId: item.messageId, destination: item.destination, attempt: number, outcome: .delivered,
-            startedAt: started, finishedAt: started)
+            startedAt: started, finishedAt: started, claimToken: item.claimToken)
 
         let payload: OutboundPayload
         do {
