@@ -7,7 +7,7 @@ import Testing
     let known: Set<String> = ["doj-01", "doj-46", "doj-79", "ncjr", "healthbook", "bhxh"]
 
     @Test func visitWithCitizenGoesToBothAndWithoutOnlyToSocialSecurity() {
-        let router = Router(
+        let router = MessageRouter(
             routes: [
                 Route(type: "hospital.visit", destinations: [.destination("healthbook")],
                       condition: Route.Condition(attribute: "citizen", present: true), steps: [.identityCheck]),
@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test func verdictGoesToBothProvincesAndTheCentreOnceEach() {
-        let router = Router(
+        let router = MessageRouter(
             routes: [Route(type: "court.verdict", destinations: [
                 .perProvince(template: "doj-{province}", attribute: "courtProvince"),
                 .perProvince(template: "doj-{province}", attribute: "residenceProvince"),
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func missingAttributeIsSkippedWithAReason() {
-        let router = Router(
+        let router = MessageRouter(
             routes: [Route(type: "court.verdict", destinations: [
                 .perProvince(template: "doj-{province}", attribute: "residenceProvince"),
                 .destination("ncjr"),
@@ -54,7 +54,7 @@ import Testing
     }
 
     @Test func conditionsOnValues() {
-        let router = Router(
+        let router = MessageRouter(
             routes: [Route(type: "test.note", destinations: [.destination("bhxh")],
                            condition: Route.Condition(attribute: "province", present: nil, equals: "79"), steps: [])],
             knownDestinations: known

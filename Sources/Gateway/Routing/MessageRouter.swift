@@ -31,7 +31,7 @@ public struct RoutingDecision: Sendable, Equatable {
 }
 
 /// Applies the configured routing rules to messages. Pure: the same message and rules give the same decision.
-public struct Router: Sendable {
+public struct MessageRouter: Sendable {
     /// The rules in config order.
     public let routes: [GatewayConfig.Route]
     /// Every destination id that exists (templates already expanded).
