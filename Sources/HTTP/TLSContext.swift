@@ -29,8 +29,12 @@ final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_use_certificate_chain_file(ctx, config.certificateChainFile) == 1 else {
             throw TLSSetupError(file: config.certificateChainFile, reason: "not a certificate chain: \(Self.errors())")
         }
+        // The key already parsed (checkKeyFile), so a failure here is OpenSSL's own pairing check.
         guard SSL_CTX_use_PrivateKey_file(ctx, config.privateKeyFile, SSL_FILETYPE_PEM) == 1 else {
-            throw TLSSetupError(file: config.privateKeyFile, reason: "not a private key: \(Self.errors())")
+            throw TLSSetupError(
+                file: config.privateKeyFile,
+                reason: "key does not match certificate \(config.certificateChainFile): \(Self.errors())"
+            )
         }
         guard SSL_CTX_check_private_key(ctx) == 1 else {
             throw TLSSetupError(

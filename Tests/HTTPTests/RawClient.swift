@@ -2,7 +2,8 @@ import Foundation
 import Glibc
 
 /// A blocking TCP client for conformance tests: writes raw bytes, reads raw responses.
-final class RawClient {
+/// Reads block a GCD thread, never the cooperative pool the server's handlers run on.
+final class RawClient: @unchecked Sendable {
     let fd: Int32
 
     init(port: Int, timeout: Double = 5) throws {
@@ -24,6 +25,12 @@ final class RawClient {
 
     deinit { close(fd) }
 
+    private func offPool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: body()) }
+        }
+    }
+
     func send(_ text: String) { send(Array(text.utf8)) }
 
     func send(_ bytes: [UInt8]) {
@@ -38,7 +45,9 @@ final class RawClient {
     func shutdownWrite() { Glibc.shutdown(fd, Int32(SHUT_WR)) }
 
     /// Reads until EOF, error or timeout.
-    func readAll() -> String {
+    func readAll() async -> String { await offPool { self.readAllSync() } }
+
+    private func readAllSync() -> String {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -50,7 +59,9 @@ final class RawClient {
     }
 
     /// Whether the server closed (EOF) within the receive timeout; data before EOF is discarded.
-    func sawEOF() -> Bool {
+    func sawEOF() async -> Bool { await offPool { self.sawEOFSync() } }
+
+    private func sawEOFSync() -> Bool {
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
@@ -60,7 +71,9 @@ final class RawClient {
     }
 
     /// Reads exactly `count` complete responses (Content-Length framed) and returns them.
-    func readResponses(_ count: Int) -> [RawResponse] {
+    func readResponses(_ count: Int) async -> [RawResponse] { await offPool { self.readResponsesSync(count) } }
+
+    private func readResponsesSync(_ count: Int) -> [RawResponse] {
         var data: [UInt8] = []
         var responses: [RawResponse] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
