@@ -1,0 +1,284 @@
+import Foundation
+import HTTPCore
+import Messages
+import Store
+
+/// The agency-facing side of the pipeline: authenticate, authorise, rate-limit, decode with the
+/// sender's adapter, route, deduplicate and commit, then answer with receipts (DESIGN.md "Flow" 1–7).
+///
+/// A 202 leaves only after ``MessageStore/admit(_:)`` returned, i.e. after the commit is on disk.
+public final class IngestService: Sendable {
+    private enum Route: Sendable {
+        case ingest(IngestEndpoint)
+        case messageStatus
+        case health
+        case ready
+    }
+
+    private let config: GatewayConfig
+    private let store: any MessageStore
+    private let router: MessageRouter
+    private let authenticator: AgencyAuthenticator
+    private let rateLimiter = RateLimiter()
+    private let paths: HTTPCore.Router<Route>
+    private let readiness: @Sendable () async -> (ready: Bool, detail: [String: String])
+    private let onAdmitted: @Sendable (Set<String>) -> Void
+
+    /// Creates the service.
+    ///
+    /// - Parameters:
+    ///   - config: The validated configuration.
+    ///   - store: Where messages are committed.
+    ///   - endpoints: The POST paths and their adapters.
+    ///   - readiness: Answers `/readyz`.
+    ///   - onAdmitted: Called with the destinations that got new outbox rows (to wake their deliverers).
+    init(
+        config: GatewayConfig,
+        store: any MessageStore,
+        endpoints: [IngestEndpoint],
+        readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]),
+        onAdmitted: @escaping @Sendable (Set<String>) -> Void
+    ) {
+        self.config = config
+        self.store = store
+        self.router = MessageRouter(routes: config.routes, knownDestinations: Set(config.expandedDestinations.map(\.id)))
+        self.authenticator = AgencyAuthenticator(config: config)
+        self.readiness = readiness
+        self.onAdmitted = onAdmitted
+        var paths = HTTPCore.Router<Route>()
+        for endpoint in endpoints { paths.add("POST", endpoint.path, .ingest(endpoint)) }
+        paths.add("GET", "/v1/messages/{id}", .messageStatus)
+        paths.add("GET", "/healthz", .health)
+        paths.add("GET", "/readyz", .ready)
+        self.paths = paths
+    }
+
+    /// The largest body a path may carry: envelopes get `maxBatchBodyBytes`, everything else `maxBodyBytes`.
+    func bodyLimit(method: String, path: String) -> Int {
+        if case .success(let match) = paths.lookup(method: method, path: path),
+           case .ingest(let endpoint) = match.key, endpoint.allowsLargeBodies {
+            return config.limits.maxBatchBodyBytes
+        }
+        return config.limits.maxBodyBytes
+    }
+
+    /// Handles one request from an agency listener.
+    public func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let match: RouteMatch<Route>
+        switch paths.lookup(method: request.method, path: request.path) {
+        case .failure(let problem): return .problem(problem)
+        case .success(let found): match = found
+        }
+        switch match.key {
+        case .health:
+            return .json(200, Array(#"{"status":"ok"}"#.utf8))
+        case .ready:
+            return await ready()
+        case .messageStatus:
+            return await messageStatus(request, id: match.parameters["id"] ?? "")
+        case .ingest(let endpoint):
+            return await ingest(request, endpoint: endpoint)
+        }
+    }
+
+    private func ready() async -> HTTPResponse {
+        let (ok, detail) = await readiness()
+        var json = JSONWriter()
+        json.object { o in
+            o.field("status", ok ? "ready" : "not_ready")
+            for key in detail.keys.sorted() { o.field(key, detail[key] ?? "") }
+        }
+        return .json(ok ? 200 : 503, json.bytes)
+    }
+
+    private func ingest(_ request: HTTPRequest, endpoint: IngestEndpoint) async -> HTTPResponse {
+        let agency: GatewayConfig.Agency
+        switch authenticator.authenticate(request) {
+        case .failure(let problem): return .problem(problem)
+        case .success(let found): agency = found
+        }
+        guard agency.maySend(endpoint.type) else {
+            return .problem(Problem(status: 403, title: "Message type not allowed",
+                                    detail: "agency \(agency.id) may not send \(endpoint.type)"))
+        }
+        if let limit = agency.rateLimit {
+            let rate = RateLimiter.Rate(perSecond: Double(limit.perSecond), burst: Double(limit.burst))
+            if let wait = rateLimiter.take(agency.id, rate: rate) {
+                let seconds = max(1, Int(wait.rounded(.up)))
+                return .problem(Problem(status: 429, title: "Rate limit exceeded",
+                                        detail: "agency \(agency.id) may send \(limit.perSecond) requests/s",
+                                        headers: [("Retry-After", String(seconds))]))
+            }
+        }
+        let correlationId = CorrelationID.from(request.headers["X-Correlation-Id"])
+        let idempotencyHeader = request.headers["Idempotency-Key"]
+        if let key = idempotencyHeader, !IdempotencyKey.isValid(key) {
+            return .problem(Problem(status: 400, title: "Malformed Idempotency-Key",
+                                    detail: "1–200 visible ASCII characters",
+                                    problems: [Problem.Item(field: "Idempotency-Key", code: "format",
+                                                            message: "1–200 visible ASCII characters")]))
+        }
+        let decoded: DecodeResult
+        do {
+            decoded = try endpoint.adapter.decode(request.body, contentType: request.mediaType,
+                                                  sender: agency.senderContext(correlationId: correlationId))
+        } catch {
+            await logRejection(agency: agency, type: endpoint.type, problems: error.problems, detail: error.detail)
+            return .problem(Problem(status: error.status, title: Self.title(for: error.status), detail: error.detail,
+                                    problems: error.problems.map(Self.item)))
+        }
+        return await admit(decoded, agency: agency, type: endpoint.type, idempotencyHeader: idempotencyHeader)
+    }
+
+    private func admit(_ decoded: DecodeResult, agency: GatewayConfig.Agency, type: MessageType,
+                       idempotencyHeader: String?) async -> HTTPResponse {
+        let now = Date()
+        var admissions: [Admission] = []
+        var admissionIndex: [Int: Int] = [:]
+        var rejections: [LogEvent] = []
+        for (index, item) in decoded.items.enumerated() {
+            guard var message = item.message, item.problems.isEmpty else {
+                rejections.append(LogEvent(at: now, event: "rejected", detail: Self.problemsJSON(item.problems),
+                                           type: type.rawValue, sender: agency.id,
+                                           keys: item.key.map { [BusinessKey(kind: "key", value: $0)] } ?? []))
+                continue
+            }
+            // The header names one message; a batch keeps each item's natural key.
+            if let idempotencyHeader, !decoded.isBatch { message.idempotencyKey = idempotencyHeader }
+            message.receivedAt = now
+            let decision = router.route(type: message.type, attributes: message.attributes)
+            admissionIndex[index] = admissions.count
+            admissions.append(Admission(
+                message: message,
+                destinations: decision.destinations.map { OutboxTarget(destination: $0.destination) },
+                events: [
+                    LogEvent(at: now, event: "stored", detail: Self.storedJSON(message)),
+                    LogEvent(at: now, event: "routed", detail: Self.routedJSON(decision)),
+                ]
+            ))
+        }
+        let results: [AdmissionResult]
+        do {
+            async let logged: Void = rejections.isEmpty ? () : store.appendLog(rejections)
+            results = admissions.isEmpty ? [] : try await store.admit(admissions)
+            try await logged
+        } catch {
+            return .problem(Problem(status: 503, title: "Store unavailable",
+                                    detail: "nothing was accepted; retry later (\(error.code))",
+                                    headers: [("Retry-After", "5")]))
+        }
+        var woken = Set<String>()
+        var outcomes: [(key: String?, outcome: ItemOutcome)] = []
+        for (index, item) in decoded.items.enumerated() {
+            guard let position = admissionIndex[index] else {
+                outcomes.append((item.key, .rejected(item.problems)))
+                continue
+            }
+            let key = admissions[position].message.idempotencyKey
+            switch results[position] {
+            case .stored(let id):
+                outcomes.append((key, .accepted(id)))
+                for target in admissions[position].destinations { woken.insert(target.destination) }
+            case .duplicate(let duplicate):
+                outcomes.append((key, duplicate.sameContent ? .duplicate(duplicate.originalId) : .conflict(duplicate.originalId)))
+            }
+        }
+        if !woken.isEmpty { onAdmitted(woken) }
+        if decoded.isBatch { return Receipts.batch(outcomes) }
+        guard let only = outcomes.first else {
+            return .problem(Problem(status: 400, title: "Empty request", detail: "the body holds no message"))
+        }
+        return Receipts.single(only.outcome, detail: nil)
+    }
+
+    private func messageStatus(_ request: HTTPRequest, id: String) async -> HTTPResponse {
+        let agency: GatewayConfig.Agency
+        switch authenticator.authenticate(request) {
+        case .failure(let problem): return .problem(problem)
+        case .success(let found): agency = found
+        }
+        let notFound = Problem(status: 404, title: "Unknown message", detail: "no message \(id) sent by this agency")
+        guard let messageID = MessageID(id) else { return .problem(notFound) }
+        do {
+            // A sender sees only its own messages; anyone else's id looks unknown.
+            guard let stored = try await store.message(messageID), stored.message.sender == agency.id else {
+                return .problem(notFound)
+            }
+            let deliveries = try await store.deliveries(of: messageID)
+            let timeline = try await store.timeline(of: messageID)
+            return .json(200, MessageView.senderJSON(stored, deliveries: deliveries, timeline: timeline))
+        } catch {
+            return .problem(Problem(status: 503, title: "Store unavailable", detail: "\(error.code)",
+                                    headers: [("Retry-After", "5")]))
+        }
+    }
+
+    private func logRejection(agency: GatewayConfig.Agency, type: MessageType, problems: [ValidationProblem],
+                              detail: String) async {
+        let event = LogEvent(event: "rejected", detail: Self.problemsJSON(problems, detail: detail),
+                             type: type.rawValue, sender: agency.id)
+        // A rejection that can't be logged still gets its answer; the store's own error is logged there.
+        try? await store.appendLog([event])
+    }
+
+    static func title(for status: Int) -> String {
+        switch status {
+        case 400: "Malformed request"
+        case 413: "Request too large"
+        case 415: "Unsupported media type"
+        case 422: "Invalid message"
+        default: HTTPResponse.reason(status)
+        }
+    }
+
+    static func item(_ problem: ValidationProblem) -> Problem.Item {
+        Problem.Item(field: problem.field, code: problem.code, message: problem.message)
+    }
+
+    static func problemsJSON(_ problems: [ValidationProblem], detail: String? = nil) -> String {
+        var json = JSONWriter()
+        json.object { o in
+            if let detail { o.field("detail", detail) }
+            o.array("problems") { a in
+                for problem in problems {
+                    a.object { p in
+                        p.field("field", problem.field)
+                        p.field("code", problem.code)
+                    }
+                }
+            }
+        }
+        return json.string
+    }
+
+    static func storedJSON(_ message: CanonicalMessage) -> String {
+        var json = JSONWriter()
+        json.object { o in
+            o.field("key", message.idempotencyKey)
+            o.field("hash", message.contentHash)
+            o.field("bytes", message.body.count)
+            o.field("correlation_id", message.correlationId)
+        }
+        return json.string
+    }
+
+    static func routedJSON(_ decision: RoutingDecision) -> String {
+        var json = JSONWriter()
+        json.object { o in
+            o.array("destinations") { a in
+                for destination in decision.destinations { a.value(destination.destination) }
+            }
+            if !decision.skipped.isEmpty {
+                o.array("skipped") { a in
+                    for skip in decision.skipped {
+                        a.object { s in
+                            s.field("target", skip.target)
+                            s.field("reason", skip.reason)
+                        }
+                    }
+                }
+            }
+        }
+        return json.string
+    }
+}
