@@ -1,0 +1,68 @@
+import Foundation
+import Messages
+
+/// The durable store behind "accepted means delivered, once": messages, their outbox rows and the routing log.
+///
+/// Every write returns only after its transaction is durable. Implementations batch concurrent writes into
+/// one transaction (group commit); if that transaction fails, every caller in it gets the error.
+public protocol MessageStore: Sendable {
+    /// Stores each admission (message, outbox rows, log events) atomically, grouped with concurrent writes.
+    ///
+    /// Deduplication is by the unique `(sender, idempotencyKey)`: an insert that collides yields
+    /// ``AdmissionResult/duplicate(_:)`` (and a `duplicate` or `conflict` log event), never a search first.
+    /// - Returns: One result per admission, in order.
+    /// - Throws: ``StoreError``; then nothing of this call was stored.
+    func admit(_ admissions: [Admission]) async throws(StoreError) -> [AdmissionResult]
+
+    /// Appends log events that have no stored message (a rejected request, ...), durably.
+    func appendLog(_ events: [LogEvent]) async throws(StoreError)
+
+    /// Leases up to `limit` due rows of one destination: pending, `nextAttemptAt <= now`, lease absent or expired.
+    ///
+    /// Each claimed row's lease is set to `now + lease` and its attempt count incremented, durably.
+    /// - Returns: The claimed rows with their messages, oldest due first.
+    func claim(destination: String, limit: Int, lease: Duration, now: Date) async throws(StoreError) -> [OutboxItem]
+
+    /// Records attempt outcomes and their log events in one durable transaction.
+    ///
+    /// A delivered row is never changed back; a non-delivered disposition with a stale
+    /// ``AttemptOutcome/claimToken`` leaves the row alone (its events are still logged).
+    func complete(_ outcomes: [AttemptOutcome]) async throws(StoreError)
+
+    /// The stored message with body and business keys, or `nil` if unknown.
+    func message(_ id: MessageID) async throws(StoreError) -> StoredMessage?
+
+    /// The message's delivery state per destination.
+    func deliveries(of id: MessageID) async throws(StoreError) -> [DeliveryRecord]
+
+    /// The message's log entries, oldest first.
+    func timeline(of id: MessageID) async throws(StoreError) -> [LogEntry]
+
+    /// Searches the routing log with cursor pagination that stays stable while entries are appended.
+    ///
+    /// - Parameters:
+    ///   - filter: What must match, and the order.
+    ///   - cursor: ``LogPage/next`` of the previous page, or `nil` for the first page.
+    ///   - limit: The page size (1...1000).
+    func searchLog(_ filter: LogFilter, after cursor: LogCursor?, limit: Int) async throws(StoreError) -> LogPage
+
+    /// Re-queues a message's delivered or dead rows (all, or one destination) as pending now, logging `replayed`.
+    ///
+    /// - Returns: How many rows were re-queued.
+    func replay(_ id: MessageID, destination: String?, by actor: String) async throws(StoreError) -> Int
+
+    /// Re-queues dead-lettered rows (optionally of one destination, dead-lettered within `since..<until`).
+    ///
+    /// - Returns: How many rows were re-queued.
+    func replayDeadLetters(destination: String?, since: Date?, until: Date?, by actor: String) async throws(StoreError)
+        -> Int
+
+    /// Outbox counts per destination.
+    func outboxStats() async throws(StoreError) -> [DestinationStats]
+
+    /// Walks the routing log's hash chain and names the first edited entry or the entry after a deleted one.
+    func verifyLog() async throws(StoreError) -> LogVerification
+
+    /// Finishes queued writes and closes the database; later calls fail with ``StoreError/Code/closed``.
+    func close()
+}

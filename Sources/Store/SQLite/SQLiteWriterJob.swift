@@ -1,0 +1,45 @@
+/// A unit of work queued for the writer thread: run inside the batch transaction, finished after the commit.
+protocol SQLiteWriterJob: AnyObject, Sendable {
+    /// Runs the work on the writer thread inside the open transaction; `false` if it failed (its own error is
+    /// kept and its savepoint rolled back, the rest of the batch goes on).
+    func run(_ session: SQLiteWriteSession) -> Bool
+    /// Resumes the caller: with `batchError` if the transaction failed, else with the job's own result.
+    func finish(_ batchError: StoreError?)
+}
+
+/// A job whose body produces `R`.
+///
+/// `@unchecked Sendable`: `result` is written by `run` and read by `finish`, both on the writer thread only.
+final class SQLiteTypedJob<R: Sendable>: SQLiteWriterJob, @unchecked Sendable {
+    private let body: @Sendable (SQLiteWriteSession) throws(StoreError) -> R
+    private let continuation: CheckedContinuation<Result<R, StoreError>, Never>
+    private var result: Result<R, StoreError>?
+
+    init(
+        body: @escaping @Sendable (SQLiteWriteSession) throws(StoreError) -> R,
+        continuation: CheckedContinuation<Result<R, StoreError>, Never>
+    ) {
+        self.body = body
+        self.continuation = continuation
+    }
+
+    func run(_ session: SQLiteWriteSession) -> Bool {
+        do throws(StoreError) {
+            result = .success(try body(session))
+            return true
+        } catch {
+            result = .failure(error)
+            return false
+        }
+    }
+
+    func finish(_ batchError: StoreError?) {
+        if let batchError, case .success = result {
+            continuation.resume(returning: .failure(batchError))
+        } else if let result {
+            continuation.resume(returning: result)
+        } else {
+            continuation.resume(returning: .failure(batchError ?? .closed()))
+        }
+    }
+}

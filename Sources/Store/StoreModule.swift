@@ -1,2 +1,0 @@
-/// Namespace for the durable store (SQLite, later PostgreSQL).
-public enum StoreModule {}
