@@ -164,7 +164,7 @@ public final class IngestService: Sendable {
             try await logged
         } catch {
             return .problem(Problem(status: 503, title: "Store unavailable",
-                                    detail: "nothing was accepted; retry later (\(error.code))",
+                                    detail: "nothing was accepted; retry later",
                                     headers: [("Retry-After", "5")]))
         }
         var woken = Set<String>()
@@ -208,7 +208,7 @@ public final class IngestService: Sendable {
             let timeline = try await store.timeline(of: messageID)
             return .json(200, MessageView.senderJSON(stored, deliveries: deliveries, timeline: timeline))
         } catch {
-            return .problem(Problem(status: 503, title: "Store unavailable", detail: "\(error.code)",
+            return .problem(Problem(status: 503, title: "Store unavailable", detail: "retry later",
                                     headers: [("Retry-After", "5")]))
         }
     }
