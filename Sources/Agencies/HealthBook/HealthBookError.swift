@@ -8,6 +8,7 @@ public struct HealthBookError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The visit has no valid 12-digit personal ID, so the book (keyed by it) cannot take it.
     public static let noCitizenID = HealthBookError(code: .noCitizenID)
 
+    /// The error for logs.
     public var description: String {
         switch code {
         case .notAVisit(let detail): "HealthBookError.notAVisit(\(detail))"

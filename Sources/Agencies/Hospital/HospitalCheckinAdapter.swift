@@ -12,6 +12,10 @@ public struct HospitalCheckinAdapter: InboundAdapter {
     /// Creates the adapter.
     public init(maxItems: Int = 1_000) { self.maxItems = maxItems }
 
+    /// Decodes an XML0 document; every `TRANG_THAI_KCB` is one item.
+    ///
+    /// - Throws: ``DecodeFailure`` 415 (not XML), 400 (not well-formed or hostile), 422 (not XML0 or
+    ///   empty), 413 (more than ``maxItems`` entries).
     public func decode(_ body: [UInt8], contentType: String, sender: SenderContext) throws(DecodeFailure) -> DecodeResult {
         guard ["application/xml", "text/xml"].contains(MediaType.essence(contentType)) else {
             throw DecodeFailure(status: 415, detail: "send application/xml (XML0)")

@@ -29,6 +29,11 @@ public struct HospitalVisitAdapter: InboundAdapter {
         self.envelopeParser = envelopeParser
     }
 
+    /// Decodes a JSON or XML visit submission.
+    ///
+    /// - Throws: ``DecodeFailure`` 415 (other media types), 400 (not well-formed JSON/XML, hostile XML),
+    ///   413 (more than ``maxItems`` items or 1,000 HOSO), 422 (empty array, unknown XML root,
+    ///   invalid envelope header: MACSKCB, NGAYLAP, SOLUONGHOSO).
     public func decode(_ body: [UInt8], contentType: String, sender: SenderContext) throws(DecodeFailure) -> DecodeResult {
         switch MediaType.essence(contentType) {
         case "application/json": return try decodeJSON(body, sender: sender)

@@ -4,5 +4,6 @@ public struct SocialSecurityProtocolError: Error, Sendable, Hashable, CustomStri
     public let detail: String
     /// Creates an error.
     public init(detail: String) { self.detail = detail }
+    /// The error for logs.
     public var description: String { "SocialSecurityProtocolError: \(detail)" }
 }

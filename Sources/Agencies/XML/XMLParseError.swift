@@ -5,6 +5,7 @@ public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible
         /// The code's text, e.g. `doctype`.
         public let rawValue: String
         private init(_ rawValue: String) { self.rawValue = rawValue }
+        /// The code's text.
         public var description: String { rawValue }
 
         /// The XML declaration names an encoding other than UTF-8.
@@ -52,5 +53,6 @@ public struct XMLParseError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
+    /// One line naming the code, line, offset and message.
     public var description: String { "XML \(code) at line \(line), byte \(offset): \(message)" }
 }
