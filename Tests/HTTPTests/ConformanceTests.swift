@@ -229,4 +229,23 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 0.5)
         #expect(await slow.readResponses(1).first?.status == 200)
     }
+
+    @Test func handlerHeadersCannotSplitTheResponse() async throws {
+        let server = try startServer(handler: { _ in
+            HTTPResponse(
+                status: 200,
+                headers: HTTPHeaders([("X-Evil", "a\r\nSet-Cookie: x=1"), ("X-Good", "b"), ("Content-Length", "999")]),
+                body: Array("ok".utf8)
+            )
+        })
+        defer { server.shutdown() }
+        let client = try RawClient(port: server.port)
+        client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = await client.readResponses(1).first
+        #expect(response?.header("X-Good") == "b")
+        #expect(response?.header("Set-Cookie") == nil)
+        #expect(response?.header("X-Evil") == nil)
+        #expect(response?.header("Content-Length") == "2")
+        #expect(response?.body == "ok")
+    }
 }
