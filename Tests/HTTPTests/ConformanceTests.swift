@@ -248,4 +248,17 @@ import Testing
         #expect(response?.header("Content-Length") == "2")
         #expect(response?.body == "ok")
     }
+
+    @Test func largeResponseToASlowReaderArrivesWhole() async throws {
+        let big = (0..<4_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        let server = try startServer(handler: { _ in HTTPResponse(status: 200, body: big) })
+        defer { server.shutdown() }
+        let client = try RawClient(port: server.port)
+        client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(200))  // the socket buffer fills; the server must wait for EPOLLOUT
+        let raw = await client.readAllBytes()
+        let expected = 2 * big.count
+        #expect(raw.count > expected)
+        #expect(Array(raw.suffix(big.count)) == big)
+    }
 }
