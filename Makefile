@@ -49,5 +49,14 @@ test: deps-test
 bench: deps-bench release
 	Benchmarks/bench.sh
 
+# libFuzzer on the HTTP parser and chunked decoder for 60 s (separate package, so sanitizer flags stay out of
+# `swift build`). New corpus entries go to Tests/Fuzz/corpus-http; crashes to Tests/Fuzz/crash-*.
+fuzz-http: deps-build
+	cd Tests/Fuzz && $(SWIFT) build -c release --product HTTPParserFuzz \
+		-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	mkdir -p Tests/Fuzz/corpus-http
+	cd Tests/Fuzz && SWIFT_BACKTRACE=enable=no .build/release/HTTPParserFuzz corpus-http seeds \
+		-max_total_time=60 -max_len=4096 -print_final_stats=1
+
 clean:
 	rm -rf .build data run pki Benchmarks/out

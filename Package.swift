@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "interchange", targets: ["interchange"]),
+        .library(name: "HTTPCore", targets: ["HTTPCore"]),  // for the fuzz package in Tests/Fuzz
     ],
     targets: [
         // System libraries: header-only module maps, one shim header each.

@@ -242,7 +242,9 @@ final class EventLoop: @unchecked Sendable {
 
     private func handle(fd: Int32, events: UInt32, now: UInt64) {
         guard Int(fd) < connections.count, let c = connections[Int(fd)] else { return }
-        if events & EPOLLERR.rawValue != 0 {
+        // ERR, or HUP (both directions gone, e.g. a reset): nothing more can be delivered, and level-triggered
+        // epoll would keep reporting it even with reads paused.
+        if events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
             destroy(c)
             return
         }
@@ -253,7 +255,7 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
         }
-        if events & (EPOLLIN.rawValue | EPOLLHUP.rawValue) != 0 || c.sslWantsWrite {
+        if events & EPOLLIN.rawValue != 0 || c.sslWantsWrite {
             guard readAvailable(c, now: now) else { return }
         }
         if c.lingering {

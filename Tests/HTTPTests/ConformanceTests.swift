@@ -229,4 +229,36 @@ import Testing
         #expect(Date().timeIntervalSince(start) < 0.5)
         #expect(await slow.readResponses(1).first?.status == 200)
     }
+
+    @Test func handlerHeadersCannotSplitTheResponse() async throws {
+        let server = try startServer(handler: { _ in
+            HTTPResponse(
+                status: 200,
+                headers: HTTPHeaders([("X-Evil", "a\r\nSet-Cookie: x=1"), ("X-Good", "b"), ("Content-Length", "999")]),
+                body: Array("ok".utf8)
+            )
+        })
+        defer { server.shutdown() }
+        let client = try RawClient(port: server.port)
+        client.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = await client.readResponses(1).first
+        #expect(response?.header("X-Good") == "b")
+        #expect(response?.header("Set-Cookie") == nil)
+        #expect(response?.header("X-Evil") == nil)
+        #expect(response?.header("Content-Length") == "2")
+        #expect(response?.body == "ok")
+    }
+
+    @Test func largeResponseToASlowReaderArrivesWhole() async throws {
+        let big = (0..<4_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        let server = try startServer(handler: { _ in HTTPResponse(status: 200, body: big) })
+        defer { server.shutdown() }
+        let client = try RawClient(port: server.port)
+        client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\nGET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(200))  // the socket buffer fills; the server must wait for EPOLLOUT
+        let raw = await client.readAllBytes()
+        let expected = 2 * big.count
+        #expect(raw.count > expected)
+        #expect(Array(raw.suffix(big.count)) == big)
+    }
 }

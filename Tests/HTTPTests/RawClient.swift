@@ -47,7 +47,12 @@ final class RawClient: @unchecked Sendable {
     /// Reads until EOF, error or timeout.
     func readAll() async -> String { await offPool { self.readAllSync() } }
 
-    private func readAllSync() -> String {
+    /// Reads raw bytes until EOF, error or timeout.
+    func readAllBytes() async -> [UInt8] { await offPool { self.readAllBytesSync() } }
+
+    private func readAllSync() -> String { String(decoding: readAllBytesSync(), as: UTF8.self) }
+
+    private func readAllBytesSync() -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -55,7 +60,7 @@ final class RawClient: @unchecked Sendable {
             if n <= 0 { break }
             out.append(contentsOf: buffer[0..<n])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Whether the server closed (EOF) within the receive timeout; data before EOF is discarded.

@@ -129,4 +129,25 @@ private func curl(_ pki: TestPKI, port: Int, cert: String? = nil, key: String? =
         let m5 = message(TLSConfiguration(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverCert))
         #expect(m5?.contains("not a private key") == true, "\(m5 ?? "nil")")
     }
+
+    @Test func largeBodiesBothWaysOverTLS() async throws {
+        let pki = try await TestPKI.shared()
+        let tls = TLSConfiguration(certificateChainFile: pki.serverCert, privateKeyFile: pki.serverKey)
+        let server = try startServer(tls: tls, handler: { request in
+            // Echo the upload three times: ~1.5 MB out, many TLS records, partial writes.
+            HTTPResponse(status: 200, body: request.body + request.body + request.body)
+        })
+        defer { server.shutdown() }
+        let upload = pki.directory + "/upload.bin"
+        let download = pki.directory + "/download-\(server.port).bin"
+        let payload = Data((0..<500_000).map { UInt8(truncatingIfNeeded: $0 % 253) })
+        try payload.write(to: URL(fileURLWithPath: upload))
+        let result = await runTool([
+            "curl", "-sS", "--max-time", "10", "--cacert", pki.caCert, "--data-binary", "@" + upload,
+            "-H", "Content-Type: application/octet-stream", "-o", download, "https://localhost:\(server.port)/echo",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let received = try Data(contentsOf: URL(fileURLWithPath: download))
+        #expect(received == payload + payload + payload)
+    }
 }
