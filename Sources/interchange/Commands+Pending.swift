@@ -3,8 +3,6 @@ import Gateway
 /// Commands whose modules are not built yet. Each receives its checked arguments; the lead replaces
 /// these bodies as the pieces land.
 extension CLI {
-    /// `interchange serve`.
-    static func serve(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("serve") }
     /// `interchange demo`.
     static func demo(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("demo") }
     /// `interchange simulate`.

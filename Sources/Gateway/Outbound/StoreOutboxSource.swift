@@ -1,0 +1,105 @@
+import Delivery
+import Foundation
+import HTTPCore
+import Messages
+import Store
+
+/// The deliverer's view of the store: claims leased rows and records each attempt with its log events
+/// in one transaction, so the routing log and the outbox never disagree.
+struct StoreOutboxSource: OutboxSource {
+    let store: any MessageStore
+    /// Pulls a destination's own reference (e.g. BHXH `maGiaoDich`) out of a successful answer.
+    let references: [String: @Sendable ([UInt8]) -> String?]
+
+    func claim(destination: String, limit: Int, lease: Duration) async throws -> [ClaimedItem] {
+        let items = try await store.claim(destination: destination, limit: limit, lease: lease, now: Date())
+        return items.map { item in
+            ClaimedItem(
+                messageId: item.message.id,
+                destination: item.destination,
+                attempt: max(0, item.attempt - 1),
+                receivedAt: item.message.receivedAt,
+                correlationId: item.message.correlationId,
+                messageType: item.message.type.rawValue,
+                payload: OutboundPayload(body: item.message.body),
+                claimToken: item.claimToken,
+                message: item.message
+            )
+        }
+    }
+
+    func complete(_ completions: [Completion]) async throws {
+        try await store.complete(completions.map(outcome))
+    }
+
+    private func outcome(_ completion: Completion) -> AttemptOutcome {
+        let response = completion.responseBody.isEmpty ? nil : String(decoding: completion.responseBody.prefix(4096), as: UTF8.self)
+        var events: [LogEvent] = []
+        let disposition: AttemptOutcome.Disposition
+        var reference: String?
+        if case .postponed = completion.outcome {
+            // No request went out; only the new due time is recorded.
+        } else {
+            events.append(LogEvent(at: completion.startedAt, event: "attempt", detail: Self.attemptJSON(completion)))
+        }
+        switch completion.outcome {
+        case .delivered:
+            disposition = .delivered(at: completion.finishedAt)
+            reference = references[completion.destination]?(completion.responseBody)
+            events.append(LogEvent(at: completion.finishedAt, event: "delivered", detail: Self.deliveredJSON(reference)))
+        case .retry(let at):
+            disposition = .retry(at: at)
+            events.append(LogEvent(at: completion.finishedAt, event: "retry_scheduled", detail: Self.retryJSON(at, reason: nil)))
+        case .postponed(let until):
+            disposition = .retry(at: until)
+            events.append(LogEvent(at: completion.finishedAt, event: "retry_scheduled",
+                                   detail: Self.retryJSON(until, reason: completion.error)))
+        case .deadLetter(let reason):
+            disposition = .dead(reason: reason)
+            events.append(LogEvent(at: completion.finishedAt, event: "dead_lettered", detail: Self.reasonJSON(reason)))
+        }
+        return AttemptOutcome(
+            messageId: completion.messageId,
+            destination: completion.destination,
+            claimToken: completion.claimToken,
+            disposition: disposition,
+            statusCode: completion.status,
+            error: completion.error,
+            response: response,
+            externalRef: reference,
+            events: events
+        )
+    }
+
+    private static func attemptJSON(_ completion: Completion) -> String {
+        var json = JSONWriter()
+        json.object { o in
+            o.field("attempt", completion.attempt)
+            if let status = completion.status { o.field("status", status) }
+            if let latency = completion.latencyMs { o.field("latency_ms", (latency * 10).rounded() / 10) }
+            if let error = completion.error { o.field("error", error) }
+        }
+        return json.string
+    }
+
+    private static func deliveredJSON(_ reference: String?) -> String {
+        var json = JSONWriter()
+        json.object { o in if let reference { o.field("external_ref", reference) } }
+        return json.string
+    }
+
+    private static func retryJSON(_ at: Date, reason: String?) -> String {
+        var json = JSONWriter()
+        json.object { o in
+            o.field("next_attempt_at", Timestamp.iso(at))
+            if let reason { o.field("reason", reason) }
+        }
+        return json.string
+    }
+
+    private static func reasonJSON(_ reason: String) -> String {
+        var json = JSONWriter()
+        json.object { o in o.field("reason", reason) }
+        return json.string
+    }
+}

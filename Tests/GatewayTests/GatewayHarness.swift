@@ -1,0 +1,125 @@
+import Delivery
+import Foundation
+@testable import Gateway
+import Glibc
+import Messages
+import Simulators
+import Testing
+
+/// A gateway under test: a temp directory with a config, a token per agency, a real SQLite file, and a
+/// real destination simulator on loopback. Tests talk to it over HTTP through libcurl.
+final class GatewayHarness: @unchecked Sendable {
+    // Invariant: fields are set in init and never mutated afterwards.
+    let directory: URL
+    let simulator: DestinationSimulator
+    let agencyPort: Int
+    let tokens: [String: String]
+    let configPath: String
+    let client = HTTPClient(workers: 1)
+    private(set) var runtime: GatewayRuntime?
+
+    /// - Parameters:
+    ///   - extraAgencies: extra agency JSON objects.
+    ///   - destinationOptions: extra JSON members for the `sim` destination.
+    init(destinationOptions: String = "", rateLimit: String? = nil) throws {
+        directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        simulator = DestinationSimulator(conflictOnDuplicate: true)
+        try simulator.start()
+        agencyPort = try FreePort.find()
+        tokens = ["notes": "token-notes-\(UUID().uuidString)", "court": "token-court-\(UUID().uuidString)"]
+        for (name, token) in tokens {
+            try token.write(to: directory.appendingPathComponent("\(name).token"), atomically: true, encoding: .utf8)
+        }
+        let rate = rateLimit.map { #", "rateLimit": \#($0)"# } ?? ""
+        let config = """
+        {
+          "node": "test",
+          "listeners": [{"name": "dev", "host": "127.0.0.1", "port": \(agencyPort), "role": "agency", "plain": true}],
+          "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000},
+          "store": "sqlite:\(directory.path)/data/interchange.db",
+          "agencies": [
+            {"id": "notes", "kind": "hospital", "name": "Notes sender", "auth": {"tokenFile": "notes.token"},
+             "types": ["test.note"]\(rate)},
+            {"id": "court", "kind": "court", "name": "A court", "province": "01", "auth": {"tokenFile": "court.token"},
+             "types": ["court.verdict"]}
+          ],
+          "destinations": [
+            {"id": "sim", "url": "\(simulator.baseURL)/notes", "format": "canonical.json", "timeoutMs": 2000,
+             "concurrency": 4, "retry": {"maxAttempts": 50, "initialBackoffMs": 50, "maxBackoffMs": 400, "maxAgeHours": 1},
+             "breaker": {"failureThreshold": 1000, "openMs": 100}\(destinationOptions)}
+          ],
+          "routes": [{"type": "test.note", "destinations": ["sim"]}]
+        }
+        """
+        configPath = directory.appendingPathComponent("gateway.json").path
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func startInProcess() throws {
+        let config = try GatewayConfig.load(path: configPath, baseDirectory: directory.path)
+        let runtime = try GatewayRuntime(config: config)
+        try runtime.start()
+        self.runtime = runtime
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(agencyPort)" }
+
+    /// Sends a request to the gateway as `agency` (nil: no credentials).
+    func send(_ path: String, method: String = "POST", body: String = "", as agency: String? = "notes",
+              headers: [(String, String)] = [], contentType: String = "application/json") async -> (Int, String, [(String, String)]) {
+        var all = headers
+        if let agency, let token = tokens[agency] { all.append(("Authorization", "Bearer \(token)")) }
+        if method == "POST" { all.append(("Content-Type", contentType)) }
+        let request = OutboundRequest(url: baseURL + path, method: method, headers: all, body: Array(body.utf8),
+                                      timeout: .seconds(10))
+        switch await client.send(request) {
+        case .success(let response):
+            return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
+        case .failure(let error):
+            return (0, "\(error)", [])
+        }
+    }
+
+    func json(_ text: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// Waits until `condition` holds or `timeout` passes.
+    func eventually(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await condition()
+    }
+
+    func shutdown() async {
+        await runtime?.stop()
+        simulator.shutdown()
+        client.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// Finds a free TCP port on loopback by binding port 0 and closing.
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        }
+        guard bound == 0 else { throw SimulatorError(operation: "bind", code: errno) }
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
