@@ -74,6 +74,10 @@ public final class SQLiteStore: MessageStore {
         }
         let db = try SQLiteConnection(path: path, readOnly: false, busyTimeout: options.busyTimeout)
         do throws(StoreError) {
+            // SQLite silently falls back to read-only when the file is not writable: fail now, not at the first 202.
+            if sqlite3_db_readonly(db.handle, "main") == 1 {
+                throw StoreError(code: .unavailable, message: "\(path) is not writable (opened read-only)", path: path)
+            }
             // The first statement reads the header: a foreign file fails here with SQLITE_NOTADB.
             let mode = try db.statement("PRAGMA journal_mode = WAL")
             let journal = try mode.step() ? mode.text(0) : ""
