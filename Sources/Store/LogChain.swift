@@ -1,5 +1,3 @@
-import Messages
-
 /// The routing log's tamper-evidence: each entry's hash is SHA-256 over the previous entry's hash (of the same
 /// node) followed by a canonical serialization of the entry's fields. Editing an entry breaks its own hash;
 /// deleting one breaks its successor's link. Every store implementation must hash exactly this way.
@@ -37,6 +35,6 @@ public enum LogChain {
             }
             bytes.append(UInt8(ascii: ";"))
         }
-        return SHA256.hex(bytes)
+        return SHA256Hex.hash(bytes)
     }
 }

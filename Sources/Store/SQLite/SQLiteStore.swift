@@ -16,7 +16,9 @@ public final class SQLiteStore: MessageStore {
         /// The most work items committed in one transaction.
         public var maxBatch: Int
         /// How long the writer waits for more work after the first queued item before committing a batch
-        /// that is not full (`.zero`: commit whatever is queued as soon as the previous commit ends).
+        /// that is not full. The default `.zero` commits whatever is queued as soon as the previous commit
+        /// ends: under load the previous fsync is the batching window, and a lone request is not delayed.
+        /// (Measured with 64 callers: a 2 ms window filled batches to 64 but lowered throughput.)
         public var maxBatchDelay: Duration
         /// The most read-only connections (concurrent queries).
         public var readers: Int
@@ -25,7 +27,7 @@ public final class SQLiteStore: MessageStore {
         public init(
             busyTimeout: Duration = .seconds(5),
             maxBatch: Int = 256,
-            maxBatchDelay: Duration = .milliseconds(2),
+            maxBatchDelay: Duration = .zero,
             readers: Int = 4
         ) {
             self.busyTimeout = busyTimeout
@@ -72,6 +74,10 @@ public final class SQLiteStore: MessageStore {
         }
         let db = try SQLiteConnection(path: path, readOnly: false, busyTimeout: options.busyTimeout)
         do throws(StoreError) {
+            // SQLite silently falls back to read-only when the file is not writable: fail now, not at the first 202.
+            if sqlite3_db_readonly(db.handle, "main") == 1 {
+                throw StoreError(code: .unavailable, message: "\(path) is not writable (opened read-only)", path: path)
+            }
             // The first statement reads the header: a foreign file fails here with SQLITE_NOTADB.
             let mode = try db.statement("PRAGMA journal_mode = WAL")
             let journal = try mode.step() ? mode.text(0) : ""
@@ -83,7 +89,11 @@ public final class SQLiteStore: MessageStore {
                     path: path
                 )
             }
-            try db.exec("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON")
+            // The writer keeps hot index pages cached (default 2 MB re-reads them); cap the WAL file after checkpoints.
+            try db.exec(
+                "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768; "
+                    + "PRAGMA journal_size_limit = 67108864"
+            )
             try SQLiteStore.checkOwnership(db)
             try SQLiteSchema.migrate(db, to: schemaVersion)
             return db

@@ -1,8 +1,10 @@
 /// A unit of work queued for the writer thread: run inside the batch transaction, finished after the commit.
 protocol SQLiteWriterJob: AnyObject, Sendable {
-    /// Runs the work on the writer thread inside the open transaction; `false` if it failed (its own error is
-    /// kept and its savepoint rolled back, the rest of the batch goes on).
+    /// Runs the work on the writer thread inside the open transaction; `false` if it failed (the error is kept).
+    /// May run more than once if the batch is retried; only the last run counts.
     func run(_ session: SQLiteWriteSession) -> Bool
+    /// The error of the last run, if it failed.
+    var error: StoreError? { get }
     /// Resumes the caller: with `batchError` if the transaction failed, else with the job's own result.
     func finish(_ batchError: StoreError?)
 }
@@ -33,6 +35,11 @@ final class SQLiteTypedJob<R: Sendable>: SQLiteWriterJob, @unchecked Sendable {
         }
     }
 
+    var error: StoreError? {
+        if case .failure(let error) = result { return error }
+        return nil
+    }
+
     func finish(_ batchError: StoreError?) {
         if let batchError, case .success = result {
             continuation.resume(returning: .failure(batchError))
@@ -42,4 +49,9 @@ final class SQLiteTypedJob<R: Sendable>: SQLiteWriterJob, @unchecked Sendable {
             continuation.resume(returning: .failure(batchError ?? .closed()))
         }
     }
+}
+
+extension SQLiteWriterJob {
+    /// Whether the last run failed because of its own input (a constraint), not because the database failed.
+    var failedOnItsOwn: Bool { error?.code == .invalid }
 }
