@@ -58,5 +58,11 @@ fuzz-http: deps-build
 	cd Tests/Fuzz && SWIFT_BACKTRACE=enable=no .build/release/HTTPParserFuzz corpus-http seeds \
 		-max_total_time=60 -max_len=4096 -print_final_stats=1
 
+# The crash test for minutes instead of five kills (SOAK_SECONDS, default 300).
+SOAK_SECONDS ?= 300
+soak: deps-test
+	$(SWIFT) build --build-tests
+	INTERCHANGE_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --filter CrashSafetyTests
+
 clean:
 	rm -rf .build data run pki Benchmarks/out
