@@ -57,6 +57,14 @@ extension GatewayConfig {
             }
         }
 
+        /// A login for a destination's own protocol; the password lives in a file, never in the config.
+        public struct Credentials: Sendable, Hashable {
+            /// The account name.
+            public var username: String
+            /// Absolute path of the file holding the password (trailing newline ignored).
+            public var passwordFile: String
+        }
+
         /// Unique id, `[a-z0-9-]+`.
         public var id: String
         /// Endpoint URL (https; http only to loopback).
@@ -73,6 +81,8 @@ extension GatewayConfig {
         public var retry: Retry = Retry()
         /// Circuit breaker.
         public var breaker: Breaker = Breaker()
+        /// Account for destinations whose protocol logs in first (the BHXH portal's `api/token/take`).
+        public var credentials: Credentials?
         /// The template this destination was expanded from, if any.
         public var template: String?
         /// The province of an expanded destination, if any.
@@ -95,7 +105,9 @@ extension GatewayConfig {
             self.province = province
         }
 
-        static let keys: Set<String> = ["id", "url", "format", "tls", "timeoutMs", "concurrency", "retry", "breaker"]
+        static let keys: Set<String> = [
+            "id", "url", "format", "tls", "timeoutMs", "concurrency", "retry", "breaker", "credentials",
+        ]
 
         /// Reads a destination or, with `template` set, the body of a template (its id and URL may hold
         /// `{province}`, checked with `01` in its place).
@@ -116,12 +128,23 @@ extension GatewayConfig {
             let url = r.string("url")
             if let url { ConfigChecks.checkURL(sample(url), at: r.path("url"), problems) }
             let format = r.string("format")
-            if let format, !ConfigChecks.isIdentifier(format.replacingOccurrences(of: ".", with: "-")) {
-                problems.add(r.path("format"), "format", "must match [a-z0-9.-]+, found \"\(format)\"")
+            if let format, !GatewayConfig.knownFormats.contains(format) {
+                let known = GatewayConfig.knownFormats.sorted().joined(separator: ", ")
+                problems.add(r.path("format"), "unknown", "unknown format \"\(format)\"; known: \(known)")
             }
             var destination = Destination(id: id ?? "", url: url ?? "", format: format ?? "")
             if let t = r.object("tls", required: false) {
                 destination.tls = readTLS(t, files: files)
+            }
+            if let c = r.object("credentials", required: false) {
+                c.rejectUnknownKeys(["username", "passwordFile"])
+                if let username = c.string("username"), let file = c.string("passwordFile") {
+                    destination.credentials = Credentials(
+                        username: username, passwordFile: files.file(file, at: c.path("passwordFile")).path)
+                }
+            }
+            if format == "bhxh.portal" && !r.has("credentials") {
+                problems.add(r.path("credentials"), "missing", "the BHXH portal needs a username and passwordFile")
             }
             if let timeout = r.int("timeoutMs", default: destination.timeoutMs) {
                 ConfigChecks.checkRange(timeout, 1...3_600_000, at: r.path("timeoutMs"), problems)

@@ -40,6 +40,11 @@ public struct GatewayConfig: Sendable {
     private let destinationIndexByID: [String: Int]
 
     /// The message types the gateway knows (DESIGN.md "Message types"); agencies and routes may name only these.
+    /// The destination wire formats this build can encode (``DestinationFactory``).
+    public static let knownFormats: Set<String> = [
+        "canonical.json", "healthbook.visit", "bhxh.portal", "judicial.record", "vneid.certificate", "population.lookup",
+    ]
+
     public static let knownMessageTypes: [MessageType] = [
         "hospital.visit", "hospital.checkin", "court.verdict", "procuracy.record", "vneid.certificate-request",
         "judicial.certificate", "test.note",

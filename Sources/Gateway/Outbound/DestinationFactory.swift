@@ -4,47 +4,68 @@ import Foundation
 import Messages
 
 /// Turns configured destinations into the deliverer's ``Delivery/Destination`` values, each with the
-/// encoder its `format` names.
+/// encoder (and, for portals with their own protocol, the login and answer reading) its `format` names.
 struct DestinationFactory: Sendable {
-    /// The wire formats this build can produce.
-    static let formats: Set<String> = ["canonical.json", "healthbook.visit"]
+    let client: HTTPClient
 
-    let config: GatewayConfig
+    /// A destination ready for the deliverer, and how to read its reference out of an answer.
+    struct Built: Sendable {
+        let destination: Delivery.Destination
+        let reference: (@Sendable ([UInt8]) -> DeliveryReference?)?
+    }
 
-    func make(_ destination: GatewayConfig.Destination) -> Delivery.Destination {
-        let tls = destination.tls.map {
+    func make(_ configured: GatewayConfig.Destination) -> Built {
+        let tls = configured.tls.map {
             DestinationTLS(caFile: $0.ca, certificateFile: $0.certificate, keyFile: $0.key, pinnedPublicKey: $0.pin)
         }
         let retry = RetryPolicy(
-            maxAttempts: destination.retry.maxAttempts,
-            initialBackoff: .milliseconds(destination.retry.initialBackoffMs),
-            maxBackoff: .milliseconds(destination.retry.maxBackoffMs),
-            maxAge: .seconds(destination.retry.maxAgeHours * 3600)
+            maxAttempts: configured.retry.maxAttempts,
+            initialBackoff: .milliseconds(configured.retry.initialBackoffMs),
+            maxBackoff: .milliseconds(configured.retry.maxBackoffMs),
+            maxAge: .seconds(configured.retry.maxAgeHours * 3600)
         )
-        return Delivery.Destination(
-            id: destination.id,
-            url: destination.url,
+        let timeout = Duration.milliseconds(configured.timeoutMs)
+        var encode = Self.encoder(for: configured.format)
+        var interpret: (@Sendable (OutboundResponse) -> AttemptClass?)?
+        var reference: (@Sendable ([UInt8]) -> DeliveryReference?)?
+        if configured.format == "bhxh.portal", let credentials = configured.credentials {
+            let session = SocialSecurityPortalSession(
+                baseURL: configured.url, credentials: credentials, tls: tls, timeout: timeout, client: client)
+            encode = { item in try await session.payload(for: item) }
+            interpret = { response in session.interpret(response) }
+            reference = { body in SocialSecurityPortalSession.reference(body) }
+        }
+        let destination = Delivery.Destination(
+            id: configured.id,
+            url: configured.url,
             tls: tls,
-            timeout: .milliseconds(destination.timeoutMs),
-            concurrency: destination.concurrency,
+            timeout: timeout,
+            concurrency: configured.concurrency,
             retry: retry,
-            breakerFailureThreshold: destination.breaker.failureThreshold,
-            breakerOpenDuration: .milliseconds(destination.breaker.openMs),
-            encode: Self.encoder(for: destination.format)
+            breakerFailureThreshold: configured.breaker.failureThreshold,
+            breakerOpenDuration: .milliseconds(configured.breaker.openMs),
+            encode: encode,
+            interpret: interpret
         )
+        return Built(destination: destination, reference: reference)
     }
 
-    /// The encoder for a format; unknown formats dead-letter with a clear reason rather than guess.
+    /// The encoder for a format; a format without one dead-letters with a clear reason rather than guess.
     static func encoder(for format: String) -> @Sendable (ClaimedItem) async throws -> OutboundPayload {
         switch format {
         case "healthbook.visit":
             let encoder = HealthBookEncoder()
-            return { item in try encoder.encode(try Self.message(item)) }
-        case "canonical.json":
             return { item in
-                let message = try Self.message(item)
-                return OutboundPayload(body: CanonicalEnvelope.json(message))
+                do {
+                    return try encoder.encode(try Self.message(item))
+                } catch let error as PreparationError {
+                    throw error
+                } catch {
+                    throw PreparationError(reason: "cannot encode for the e-health book: \(error)", retryable: false)
+                }
             }
+        case "canonical.json", "judicial.record", "vneid.certificate":
+            return { item in OutboundPayload(body: CanonicalEnvelope.json(try Self.message(item))) }
         default:
             return { _ in throw PreparationError(reason: "no encoder for format \(format)", retryable: false) }
         }

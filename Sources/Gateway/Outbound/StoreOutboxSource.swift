@@ -9,7 +9,7 @@ import Store
 struct StoreOutboxSource: OutboxSource {
     let store: any MessageStore
     /// Pulls a destination's own reference (e.g. BHXH `maGiaoDich`) out of a successful answer.
-    let references: [String: @Sendable ([UInt8]) -> String?]
+    let references: [String: @Sendable ([UInt8]) -> DeliveryReference?]
 
     func claim(destination: String, limit: Int, lease: Duration) async throws -> [ClaimedItem] {
         let items = try await store.claim(destination: destination, limit: limit, lease: lease, now: Date())
@@ -36,7 +36,7 @@ struct StoreOutboxSource: OutboxSource {
         let response = completion.responseBody.isEmpty ? nil : String(decoding: completion.responseBody.prefix(4096), as: UTF8.self)
         var events: [LogEvent] = []
         let disposition: AttemptOutcome.Disposition
-        var reference: String?
+        var reference: DeliveryReference?
         if case .postponed = completion.outcome {
             // No request went out; only the new due time is recorded.
         } else {
@@ -66,7 +66,7 @@ struct StoreOutboxSource: OutboxSource {
             statusCode: completion.status,
             error: completion.error,
             response: response,
-            externalRef: reference,
+            externalRef: reference?.id,
             events: events
         )
     }
@@ -82,9 +82,14 @@ struct StoreOutboxSource: OutboxSource {
         return json.string
     }
 
-    private static func deliveredJSON(_ reference: String?) -> String {
+    private static func deliveredJSON(_ reference: DeliveryReference?) -> String {
         var json = JSONWriter()
-        json.object { o in if let reference { o.field("external_ref", reference) } }
+        json.object { o in
+            if let reference {
+                o.field("external_ref", reference.id)
+                for (name, value) in reference.details { o.field(name, value) }
+            }
+        }
         return json.string
     }
 

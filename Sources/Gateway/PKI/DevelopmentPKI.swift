@@ -41,6 +41,7 @@ public struct DevelopmentPKI: Sendable {
             directory: directory,
             agencyIDs: config.agencies.map(\.id),
             tokenNames: config.operators.map(\.name) + config.agencies.filter { $0.auth.tokenFile != nil }.map(\.id)
+                + config.destinations.filter { $0.credentials != nil }.map(\.id)
         )
     }
 

@@ -44,11 +44,15 @@ public final class GatewayRuntime: Sendable {
         HTTPClient.globalInit()
         let client = HTTPClient(workers: 1)
         self.client = client
-        let factory = DestinationFactory(config: config)
+        let factory = DestinationFactory(client: client)
+        // The population database is asked synchronously by the identity check, not fed from an outbox.
+        let built = config.expandedDestinations.filter { $0.format != "population.lookup" }.map(factory.make)
+        var references: [String: @Sendable ([UInt8]) -> DeliveryReference?] = [:]
+        for item in built { if let reference = item.reference { references[item.destination.id] = reference } }
         let deliverer = Deliverer(
-            source: StoreOutboxSource(store: store, references: [:]),
+            source: StoreOutboxSource(store: store, references: references),
             client: client,
-            destinations: config.expandedDestinations.map(factory.make),
+            destinations: built.map(\.destination),
             pollInterval: .milliseconds(500)
         )
         self.deliverer = deliverer
