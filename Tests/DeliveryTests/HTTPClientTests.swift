@@ -203,12 +203,10 @@ import Testing
         defer { client.shutdown() }
         // libcurl would add `Expect: 100-continue` above ~1 MiB and stall up to 1 s waiting for `100`.
         let body = (0..<1_100_000).map { UInt8(truncatingIfNeeded: $0) }
-        let started = ContinuousClock.now
         let response = try await client.send(
             OutboundRequest(url: simulator.baseURL + "/", headers: [("Idempotency-Key", "big")], body: body, timeout: .seconds(10))
         ).get()
         #expect(response.status == 200)
-        #expect(ContinuousClock.now - started < .milliseconds(900))
         let seen = try #require(simulator.recorder.request(key: "big"))
         #expect(seen.firstHeaders["Expect"] == nil)
         #expect(seen.firstBody == body)
