@@ -64,3 +64,20 @@ enum JudicialJSON {
         return out
     }
 }
+
+extension JudicialJSON {
+    /// `2026-12-03T18:49:36.123Z`: UTC with milliseconds, the form outbound envelopes use.
+    static func timestamp(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let whole = date.timeIntervalSince1970.rounded(.down)
+        let millis = min(999, Int(((date.timeIntervalSince1970 - whole) * 1000).rounded(.down)))
+        func pad(_ value: Int?, _ width: Int) -> String {
+            let text = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2))T"
+            + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(millis, 3))Z"
+    }
+}
