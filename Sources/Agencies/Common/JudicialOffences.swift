@@ -30,7 +30,7 @@ enum JudicialOffences {
             value["article"] = charge.integer("article", required: articleRequired, range: 1...426)
             value["clause"] = charge.integer("clause", required: false, range: 1...10)
             value["point"] = charge.formatted(
-                "point", required: false, maxLength: 1, expected: "one lowercase letter a–z or đ"
+                "point", required: false, maxLength: 4, expected: "one lowercase letter a–z or đ"
             ) { text in text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || $0 == "đ" } }
             return value
         }
