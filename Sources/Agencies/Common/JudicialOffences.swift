@@ -31,7 +31,7 @@ enum JudicialOffences {
             value["clause"] = charge.integer("clause", required: false, range: 1...10)
             value["point"] = charge.formatted(
                 "point", required: false, maxLength: 4, expected: "one lowercase letter a–z or đ"
-            ) { text in text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || $0 == "đ" } }
+            ) { text in text.unicodeScalars.count == 1 && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || $0 == "đ" } }
             return value
         }
     }
