@@ -128,7 +128,7 @@ import Testing
             }
         }
         #expect(S.problems(result) == [
-            "applicant.nationality:too_long", "applicant.phone:format", "applicant.residenceProvince:required",
+            "applicant.nationality:format", "applicant.phone:format", "applicant.residenceProvince:required",
             "applicant.email:unknown",
         ])
     }

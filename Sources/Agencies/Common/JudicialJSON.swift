@@ -15,7 +15,7 @@ enum JudicialJSON {
         }
         let parsed: Any
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(body), options: [])
+            parsed = try JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
         } catch {
             throw DecodeFailure(status: 400, detail: "body is not JSON", problems: [
                 ValidationProblem(field: "body", code: "json", message: "the body is not valid JSON"),

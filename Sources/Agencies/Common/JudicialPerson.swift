@@ -84,7 +84,7 @@ struct JudicialPerson {
         if extended {
             canonical["placeOfBirth"] = object.string("placeOfBirth", required: false)
             canonical["nationality"] = object.formatted(
-                "nationality", required: true, maxLength: 2, expected: "an ISO 3166-1 alpha-2 code such as VN",
+                "nationality", required: true, maxLength: 8, expected: "an ISO 3166-1 alpha-2 code such as VN",
                 JudicialCountries.isValid)
             canonical["residenceAddress"] = object.string("residenceAddress", required: false, maxLength: 500)
             canonical["phone"] = object.formatted(

@@ -68,7 +68,7 @@ public struct ProcuracyRecordAdapter: InboundAdapter {
         canonical["judgmentDate"] = judged?.description
 
         let country = root.formatted(
-            "foreignCountry", required: true, maxLength: 2, expected: "an ISO 3166-1 alpha-2 code such as KR",
+            "foreignCountry", required: true, maxLength: 8, expected: "an ISO 3166-1 alpha-2 code such as KR",
             JudicialCountries.isValid)
         if country == "VN" {
             sink.add("foreignCountry", "code_list", "a foreign conviction is by a court outside Việt Nam")
