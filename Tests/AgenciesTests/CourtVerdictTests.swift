@@ -41,6 +41,20 @@ import Testing
         #expect(text.contains("\"number\":\"15/2025/HSST\""))
     }
 
+    @Test func canonicalBodyIsWhatJSONSerializationWouldWriteSorted() throws {
+        let result = try decode {
+            $0["civilObligations"] = "Bồi thường \"12.000.000\" đồng\nvà án phí \\ 5%"
+            $0["additionalPenalties"] = [["type": "ban_from_office", "months": 24]]
+            $0["mainPenalty"] = ["type": "imprisonment", "months": 30, "suspended": true, "probationMonths": 60]
+            person(&$0) { $0["spouseName"] = "Lê Thị Hạnh" }
+        }
+        let message = try #require(result.items[0].message)
+        let parsed = try JSONSerialization.jsonObject(with: Data(message.body))
+        let reference = try JSONSerialization.data(withJSONObject: parsed, options: [.sortedKeys, .withoutEscapingSlashes])
+        #expect(String(decoding: message.body, as: UTF8.self) == String(decoding: reference, as: UTF8.self))
+        #expect(try S.body(result)["civilObligations"] as? String == "Bồi thường \"12.000.000\" đồng\nvà án phí \\ 5%")
+    }
+
     @Test(arguments: ["15/2025/HSST", "1/1990/HSST", "12345/2027/HSST", "07/2026/HSST"])
     func acceptsJudgmentNumbers(_ number: String) throws {
         let result = try decode { $0["number"] = number; $0["date"] = "2025-01-02" }
@@ -119,6 +133,25 @@ import Testing
         #expect(S.problems(impossible) == ["date:invalid_date", "effectiveDate:invalid_date"])
         let unborn = try decode { person(&$0) { $0["dateOfBirth"] = "2025-03-11"; $0["citizenId"] = "046225004521" } }
         #expect(S.problems(unborn) == ["person.dateOfBirth:date_order"])
+    }
+
+    @Test func dayArithmeticAgreesWithFoundationCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(secondsFromGMT: 0))
+        for days in stride(from: -25_567, through: 150_000, by: 37) {
+            let date = Date(timeIntervalSince1970: TimeInterval(days) * 86_400)
+            let parts = calendar.dateComponents([.year, .month, .day], from: date)
+            let day = try #require(JudicialDay(daysSince1970: days))
+            #expect([day.year, day.month, day.day] == [parts.year, parts.month, parts.day])
+            #expect(day.daysSince1970 == days)
+        }
+        #expect(JudicialDay("2024-02-29") != nil)
+        #expect(JudicialDay("2100-02-29") == nil)
+        #expect(JudicialDay("2000-02-29") != nil)
+        #expect(JudicialDay("1899-12-31") == nil)
+        // 16:59:59Z is still the same day in Việt Nam; 17:00Z is the next.
+        #expect(JudicialDay.today(at: Date(timeIntervalSince1970: 1_796_144_399)).description == "2026-12-01")
+        #expect(JudicialDay.today(at: Date(timeIntervalSince1970: 1_796_144_400)).description == "2026-12-02")
     }
 
     @Test func citizenIdStructureIsCheckedAgainstSexAndBirthYear() throws {
@@ -217,6 +250,25 @@ import Testing
         #expect(result.items[0].message != nil)
         #expect(result.items[1].key == "TAND-HN-BD:16/2025/HSST")
         #expect(S.problems(result, item: 1) == ["kind:code_list"])
+    }
+
+    @Test func decodesAThousandVerdictsItemByItem() throws {
+        let items: [[String: Any]] = (1...1000).map { index in
+            var verdict = S.verdict()
+            verdict["number"] = "\(index)/2025/HSST"
+            if index % 100 == 0 { verdict["courtFeeVnd"] = -5 }
+            return verdict
+        }
+        let body = S.json(items)
+        let clock = ContinuousClock()
+        var result: DecodeResult?
+        let elapsed = try clock.measure { result = try adapter.decode(body, contentType: "application/json", sender: S.sender()) }
+        let decoded = try #require(result)
+        #expect(decoded.items.count == 1000)
+        #expect(decoded.items.filter { $0.message != nil }.count == 990)
+        #expect(Set(decoded.items.compactMap { $0.message?.idempotencyKey }).count == 990)
+        #expect(decoded.items[99].key == "TAND-HN-BD:100/2025/HSST")
+        print("decoded 1,000 verdicts (\(body.count) bytes) in \(elapsed)")
     }
 
     @Test func justiceEncoderWrapsTheCanonicalBodyUnchanged() throws {

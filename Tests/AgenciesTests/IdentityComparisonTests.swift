@@ -26,7 +26,7 @@ import Testing
         #expect(fields == ["fullName"])
         #expect(reason.contains("fullName"))
         #expect(IdentityComparison.compare(query(dob: "2003-03-16"), lan)
-            == .mismatch(fields: ["dateOfBirth"], reason: "dateOfBirth differ from the population database"))
+            == .mismatch(fields: ["dateOfBirth"], reason: "dateOfBirth differs from the population database"))
         #expect(fieldsOf(IdentityComparison.compare(query(sex: "male"), lan)) == ["sex"])
         #expect(fieldsOf(IdentityComparison.compare(query(name: "Lan", dob: "2003-05-03", sex: "male"), lan))
             == ["fullName", "dateOfBirth", "sex"])

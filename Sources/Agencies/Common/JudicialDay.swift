@@ -40,13 +40,42 @@ public struct JudicialDay: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// Today in Vietnam (UTC+7), the zone every date in these formats is written in.
     public static func today(at now: Date) -> JudicialDay {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 7 * 3600) ?? calendar.timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        guard let value = JudicialDay(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1) else {
-            preconditionFailure("invariant: the calendar returns a real date")
+        let seconds = Int((now.timeIntervalSince1970 + 7 * 3600).rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        guard let value = JudicialDay(daysSince1970: days) else {
+            preconditionFailure("invariant: the gateway's clock is after 1900")
         }
         return value
+    }
+
+    /// The date `days` after 1970-01-01, or `nil` before 1900.
+    public init?(daysSince1970 days: Int) {
+        let (year, month, day) = JudicialDay.civil(fromDays: days)
+        self.init(year: year, month: month, day: day)
+    }
+
+    /// Days since 1970-01-01 of this date (proleptic Gregorian), for date-time arithmetic
+    /// without a `Calendar` (which is slow to create on Linux).
+    public var daysSince1970: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The civil date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+    private static func civil(fromDays days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// `YYYY-MM-DD`.

@@ -4,7 +4,18 @@ import Foundation
 enum JudicialText {
     /// Trimmed and NFC-normalised, so that `Nguyễn` typed precomposed or decomposed is one value.
     static func normalised(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        let trimmed: String
+        if let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
+            !first.properties.isWhitespace, !last.properties.isWhitespace
+        {
+            trimmed = text
+        } else {
+            trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        // Fast path: Latin-1 and Latin Extended Additional (precomposed Vietnamese) are
+        // NFC-stable, so text made only of them needs no Foundation call.
+        let isStable = trimmed.unicodeScalars.allSatisfy { $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) }
+        return isStable ? trimmed : trimmed.precomposedStringWithCanonicalMapping
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` strictly.
@@ -38,10 +49,8 @@ enum JudicialText {
             else { return nil }
             offset = (zoneHours * 3600 + zoneMinutes * 60) * (bytes[index] == UInt8(ascii: "-") ? -1 : 1)
         }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? calendar.timeZone
-        let parts = DateComponents(year: day.year, month: day.month, day: day.day, hour: hour, minute: minute, second: second)
-        guard let base = calendar.date(from: parts) else { return nil }
+        let seconds = day.daysSince1970 * 86_400 + hour * 3600 + minute * 60 + second
+        let base = Date(timeIntervalSince1970: TimeInterval(seconds))
         return base.addingTimeInterval(fraction - Double(offset))
     }
 

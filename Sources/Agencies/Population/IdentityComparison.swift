@@ -29,7 +29,7 @@ public enum IdentityComparison {
         if record.status != .active { fields.append("status") }
         let differing = fields.filter { $0 != "status" }
         if !differing.isEmpty {
-            reasons.append("\(differing.joined(separator: ", ")) differ from the population database")
+            reasons.append("\(differing.joined(separator: ", ")) \(differing.count == 1 ? "differs" : "differ") from the population database")
         }
         return fields.isEmpty ? .match : .mismatch(fields: fields, reason: reasons.joined(separator: "; "))
     }
