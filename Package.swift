@@ -19,7 +19,7 @@ let package = Package(
         // Pure modules: no I/O, no C libraries.
         .target(name: "HTTPCore"),
         .target(name: "Messages"),
-        .target(name: "Agencies", dependencies: ["Messages"]),
+        .target(name: "Agencies", dependencies: ["Messages"], exclude: ["Court/README.md"]),
 
         // I/O modules.
         .target(name: "HTTP", dependencies: ["HTTPCore", "CLinux", "COpenSSL"]),
