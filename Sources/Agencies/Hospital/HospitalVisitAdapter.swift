@@ -238,7 +238,13 @@ public struct HospitalVisitAdapter: InboundAdapter {
         if !id.isEmpty { keys.insert(BusinessKey(kind: "citizen", value: id), at: 0) }
         for card in record["MA_THE_BHYT"].split(separator: ";") { keys.append(BusinessKey(kind: "card", value: String(card))) }
         var attributes = ["province": String(facility.prefix(2)), "facility": facility]
-        if CitizenID.isValid(id, birth: record["NGAY_SINH"], sex: record["GIOI_TINH"]) { attributes["citizen"] = id }
+        if CitizenID.isValid(id, birth: record["NGAY_SINH"], sex: record["GIOI_TINH"]) {
+            // The identity check compares these with the population database (IdentityQuery's attribute names).
+            attributes["citizen"] = id
+            attributes["fullName"] = record["HO_TEN"]
+            attributes["dateOfBirth"] = record["NGAY_SINH"]
+            attributes["sex"] = record["GIOI_TINH"]
+        }
 
         // The body can be megabytes of tables: build the message with an empty body so the
         // initialiser does not hash it, then set the body and the field-only hash.

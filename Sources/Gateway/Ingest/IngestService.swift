@@ -11,6 +11,7 @@ public final class IngestService: Sendable {
     private enum Route: Sendable {
         case ingest(IngestEndpoint)
         case messageStatus
+        case populationLookup
         case health
         case ready
     }
@@ -23,6 +24,7 @@ public final class IngestService: Sendable {
     private let paths: HTTPCore.Router<Route>
     private let readiness: @Sendable () async -> (ready: Bool, detail: [String: String])
     private let onAdmitted: @Sendable (Set<String>) -> Void
+    private let population: PopulationDirectory?
 
     /// Creates the service.
     ///
@@ -36,6 +38,7 @@ public final class IngestService: Sendable {
         config: GatewayConfig,
         store: any MessageStore,
         endpoints: [IngestEndpoint],
+        population: PopulationDirectory? = nil,
         readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]),
         onAdmitted: @escaping @Sendable (Set<String>) -> Void
     ) {
@@ -45,9 +48,11 @@ public final class IngestService: Sendable {
         self.authenticator = AgencyAuthenticator(config: config)
         self.readiness = readiness
         self.onAdmitted = onAdmitted
+        self.population = population
         var paths = HTTPCore.Router<Route>()
         for endpoint in endpoints { paths.add("POST", endpoint.path, .ingest(endpoint)) }
         paths.add("GET", "/v1/messages/{id}", .messageStatus)
+        paths.add("GET", "/v1/population/citizens/{id}", .populationLookup)
         paths.add("GET", "/healthz", .health)
         paths.add("GET", "/readyz", .ready)
         self.paths = paths
@@ -78,7 +83,62 @@ public final class IngestService: Sendable {
             return await messageStatus(request, id: match.parameters["id"] ?? "")
         case .ingest(let endpoint):
             return await ingest(request, endpoint: endpoint)
+        case .populationLookup:
+            return await populationLookup(request, id: match.parameters["id"] ?? "")
         }
+    }
+
+    /// `GET /v1/population/citizens/{id}`: a logged, rate-limited proxy for agencies allowed to look up.
+    private func populationLookup(_ request: HTTPRequest, id: String) async -> HTTPResponse {
+        let agency: GatewayConfig.Agency
+        switch authenticator.authenticate(request) {
+        case .failure(let problem): return .problem(problem)
+        case .success(let found): agency = found
+        }
+        guard agency.populationLookup else {
+            return .problem(Problem(status: 403, title: "Population lookup not allowed",
+                                    detail: "agency \(agency.id) has no populationLookup right"))
+        }
+        if let refusal = rateLimited(agency) { return refusal }
+        guard id.utf8.count == 12, id.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            return .problem(Problem(status: 400, title: "Malformed citizen ID number", detail: "12 digits",
+                                    problems: [Problem.Item(field: "id", code: "format", message: "12 digits")]))
+        }
+        guard let population else {
+            return .problem(Problem(status: 503, title: "Population database not configured"))
+        }
+        let correlationId = CorrelationID.from(request.headers["X-Correlation-Id"])
+        let lookup: PopulationDirectory.Lookup
+        do {
+            lookup = try await population.lookup(id, correlationId: correlationId)
+        } catch {
+            return .problem(Problem(status: 503, title: "Population database unreachable", detail: "retry later",
+                                    headers: [("Retry-After", "5")]))
+        }
+        let found: Bool
+        if case .found = lookup { found = true } else { found = false }
+        let event = LogEvent(event: "population_lookup", detail: found ? #"{"found":true}"# : #"{"found":false}"#,
+                             type: "population.lookup", sender: agency.id, keys: [BusinessKey(kind: "citizen", value: id)])
+        do {
+            try await store.appendLog([event])
+        } catch {
+            // Every lookup of personal data must be on record: no record, no answer.
+            return .problem(Problem(status: 503, title: "Store unavailable", detail: "retry later",
+                                    headers: [("Retry-After", "5")]))
+        }
+        switch lookup {
+        case .found(_, let raw): return .json(200, raw)
+        case .unknown: return .problem(Problem(status: 404, title: "Unknown citizen", detail: "no citizen with this ID number"))
+        }
+    }
+
+    private func rateLimited(_ agency: GatewayConfig.Agency) -> HTTPResponse? {
+        guard let limit = agency.rateLimit else { return nil }
+        let rate = RateLimiter.Rate(perSecond: Double(limit.perSecond), burst: Double(limit.burst))
+        guard let wait = rateLimiter.take(agency.id, rate: rate) else { return nil }
+        return .problem(Problem(status: 429, title: "Rate limit exceeded",
+                                detail: "agency \(agency.id) may send \(limit.perSecond) requests/s",
+                                headers: [("Retry-After", String(max(1, Int(wait.rounded(.up)))))]))
     }
 
     private func ready() async -> HTTPResponse {
@@ -101,15 +161,7 @@ public final class IngestService: Sendable {
             return .problem(Problem(status: 403, title: "Message type not allowed",
                                     detail: "agency \(agency.id) may not send \(endpoint.type)"))
         }
-        if let limit = agency.rateLimit {
-            let rate = RateLimiter.Rate(perSecond: Double(limit.perSecond), burst: Double(limit.burst))
-            if let wait = rateLimiter.take(agency.id, rate: rate) {
-                let seconds = max(1, Int(wait.rounded(.up)))
-                return .problem(Problem(status: 429, title: "Rate limit exceeded",
-                                        detail: "agency \(agency.id) may send \(limit.perSecond) requests/s",
-                                        headers: [("Retry-After", String(seconds))]))
-            }
-        }
+        if let refusal = rateLimited(agency) { return refusal }
         let correlationId = CorrelationID.from(request.headers["X-Correlation-Id"])
         let idempotencyHeader = request.headers["Idempotency-Key"]
         if let key = idempotencyHeader, !IdempotencyKey.isValid(key) {

@@ -7,6 +7,10 @@ import Messages
 /// encoder (and, for portals with their own protocol, the login and answer reading) its `format` names.
 struct DestinationFactory: Sendable {
     let client: HTTPClient
+    /// Re-derives, per message, which steps its route to a destination requires (routing is pure).
+    let router: MessageRouter
+    /// The identity-check step, when a population destination is configured.
+    let identity: IdentityCheck?
 
     /// A destination ready for the deliverer, and how to read its reference out of an answer.
     struct Built: Sendable {
@@ -35,6 +39,21 @@ struct DestinationFactory: Sendable {
             interpret = { response in session.interpret(response) }
             reference = { body in SocialSecurityPortalSession.reference(body) }
         }
+        let id = configured.id
+        let encodeMessage = encode
+        let router = router
+        let identity = identity
+        encode = { item in
+            if let message = item.message,
+               router.route(type: message.type, attributes: message.attributes).destinations
+                   .first(where: { $0.destination == id })?.steps.contains(.identityCheck) == true {
+                guard let identity else {
+                    throw PreparationError(reason: "identity check required but no population destination", retryable: false)
+                }
+                try await identity.verify(message, destination: id)
+            }
+            return try await encodeMessage(item)
+        }
         let destination = Delivery.Destination(
             id: configured.id,
             url: configured.url,
@@ -54,20 +73,29 @@ struct DestinationFactory: Sendable {
     static func encoder(for format: String) -> @Sendable (ClaimedItem) async throws -> OutboundPayload {
         switch format {
         case "healthbook.visit":
-            let encoder = HealthBookEncoder()
-            return { item in
-                do {
-                    return try encoder.encode(try Self.message(item))
-                } catch let error as PreparationError {
-                    throw error
-                } catch {
-                    throw PreparationError(reason: "cannot encode for the e-health book: \(error)", retryable: false)
-                }
-            }
-        case "canonical.json", "judicial.record", "vneid.certificate":
+            return Self.encoding(with: HealthBookEncoder(), for: "the e-health book")
+        case "judicial.record":
+            return Self.encoding(with: JusticeRecordEncoder(), for: "a judicial record agency")
+        case "vneid.certificate":
+            return Self.encoding(with: VNeIDCertificateEncoder(), for: "VNeID")
+        case "canonical.json":
             return { item in OutboundPayload(body: CanonicalEnvelope.json(try Self.message(item))) }
         default:
             return { _ in throw PreparationError(reason: "no encoder for format \(format)", retryable: false) }
+        }
+    }
+
+    /// Wraps an adapter's encoder: a message it can't encode will never be encodable, so it dead-letters.
+    private static func encoding(with encoder: some OutboundEncoder, for name: String)
+        -> @Sendable (ClaimedItem) async throws -> OutboundPayload
+    {
+        { item in
+            let message = try Self.message(item)
+            do {
+                return try encoder.encode(message)
+            } catch {
+                throw PreparationError(reason: "cannot encode for \(name): \(error)", retryable: false)
+            }
         }
     }
 

@@ -15,6 +15,7 @@ public final class GatewayRuntime: Sendable {
     public let store: any MessageStore
     private let client: HTTPClient
     private let deliverer: Deliverer
+    private let population: PopulationDirectory?
     private let servers: [(name: String, server: HTTPServer)]
     private let stopped = Mutex(false)
 
@@ -44,7 +45,13 @@ public final class GatewayRuntime: Sendable {
         HTTPClient.globalInit()
         let client = HTTPClient(workers: 1)
         self.client = client
-        let factory = DestinationFactory(client: client)
+        let population = config.expandedDestinations.first { $0.format == "population.lookup" }
+            .map { PopulationDirectory(destination: $0, client: client) }
+        self.population = population
+        let router = MessageRouter(routes: config.routes, knownDestinations: Set(config.expandedDestinations.map(\.id)))
+        let factory = DestinationFactory(
+            client: client, router: router,
+            identity: population.map { IdentityCheck(directory: $0, store: store) })
         // The population database is asked synchronously by the identity check, not fed from an outbox.
         let built = config.expandedDestinations.filter { $0.format != "population.lookup" }.map(factory.make)
         var references: [String: @Sendable ([UInt8]) -> DeliveryReference?] = [:]
@@ -60,6 +67,7 @@ public final class GatewayRuntime: Sendable {
             config: config,
             store: store,
             endpoints: Self.endpoints,
+            population: population,
             readiness: { [store] in await Self.readiness(store: store) },
             onAdmitted: { destinations in for id in destinations { deliverer.wake(destination: id) } }
         )
@@ -103,6 +111,10 @@ public final class GatewayRuntime: Sendable {
     static let endpoints: [IngestEndpoint] = [
         IngestEndpoint(path: "/v1/hospital/visits", adapter: HospitalVisitAdapter(), allowsLargeBodies: true),
         IngestEndpoint(path: "/v1/hospital/checkins", adapter: HospitalCheckinAdapter(), allowsLargeBodies: false),
+        IngestEndpoint(path: "/v1/courts/verdicts", adapter: CourtVerdictAdapter(), allowsLargeBodies: true),
+        IngestEndpoint(path: "/v1/procuracy/records", adapter: ProcuracyRecordAdapter(), allowsLargeBodies: true),
+        IngestEndpoint(path: "/v1/vneid/certificate-requests", adapter: CertificateRequestAdapter(), allowsLargeBodies: false),
+        IngestEndpoint(path: "/v1/judicial/certificates", adapter: JudicialCertificateAdapter(), allowsLargeBodies: false),
         IngestEndpoint(path: "/v1/test/notes", adapter: TestNoteAdapter(), allowsLargeBodies: false),
     ]
 
