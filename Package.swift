@@ -38,6 +38,6 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Messages"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Messages", "Simulators", "HTTP"]),
         .testTarget(name: "AgenciesTests", dependencies: ["Agencies", "Messages"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "Simulators", "Delivery", "Store", "Messages", "HTTP", "HTTPCore"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway", "CSQLite", "Simulators", "Delivery", "Store", "Messages", "HTTP", "HTTPCore"]),
     ]
 )

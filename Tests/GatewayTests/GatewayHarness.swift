@@ -67,12 +67,13 @@ final class GatewayHarness: @unchecked Sendable {
 
     /// Sends a request to the gateway as `agency` (nil: no credentials).
     func send(_ path: String, method: String = "POST", body: String = "", as agency: String? = "notes",
-              headers: [(String, String)] = [], contentType: String = "application/json") async -> (Int, String, [(String, String)]) {
+              headers: [(String, String)] = [], contentType: String = "application/json",
+              timeout: Duration = .seconds(10)) async -> (Int, String, [(String, String)]) {
         var all = headers
         if let agency, let token = tokens[agency] { all.append(("Authorization", "Bearer \(token)")) }
         if method == "POST" { all.append(("Content-Type", contentType)) }
         let request = OutboundRequest(url: baseURL + path, method: method, headers: all, body: Array(body.utf8),
-                                      timeout: .seconds(10))
+                                      timeout: timeout)
         switch await client.send(request) {
         case .success(let response):
             return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)

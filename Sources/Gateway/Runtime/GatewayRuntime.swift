@@ -34,7 +34,9 @@ public final class GatewayRuntime: Sendable {
                 throw StartupError("store: cannot create the directory of \(path): \(error)")
             }
             do {
-                store = try SQLiteStore(path: path, node: config.node)
+                // A short busy timeout: a request waiting on a lock held by another process answers 503
+                // within seconds instead of hanging until the sender gives up.
+                store = try SQLiteStore(path: path, node: config.node, options: SQLiteStore.Options(busyTimeout: .seconds(2)))
             } catch {
                 throw StartupError("store: \(error)")
             }
