@@ -15,14 +15,19 @@ struct ReadinessProbe: Sendable {
     let certificates: [(path: String, notAfter: Date?)]
 
     init(store: any MessageStore, config: GatewayConfig) {
-        self.store = store
         var paths: [String] = []
         for listener in config.listeners { if let path = listener.tls?.certificate { paths.append(path) } }
         for destination in config.expandedDestinations {
             if let path = destination.tls?.certificate { paths.append(path) }
         }
+        self.init(store: store, certificatePaths: paths)
+    }
+
+    /// A probe over explicit certificate files (read once, here).
+    init(store: any MessageStore, certificatePaths: [String]) {
+        self.store = store
         var seen = Set<String>()
-        certificates = paths.filter { seen.insert($0).inserted }.map { path in
+        certificates = certificatePaths.filter { seen.insert($0).inserted }.map { path in
             (path, try? CertificateInfo.read(path: path).notAfter)
         }
     }
