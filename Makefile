@@ -3,7 +3,7 @@
 
 SWIFT        ?= swift
 APT_BUILD    := pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev openssl ca-certificates
-APT_TEST     := $(APT_BUILD) curl python3 procps
+APT_TEST     := $(APT_BUILD) curl python3 procps prometheus
 APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps
 APT_FUZZ     := $(APT_BUILD)
 

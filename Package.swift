@@ -29,7 +29,7 @@ let package = Package(
         // The gateway: pipeline, config, routing, routing log service.
         .target(name: "Gateway", dependencies: ["Messages", "Agencies", "HTTPCore", "HTTP", "Store", "Delivery", "COpenSSL"]),
         .target(name: "Simulators", dependencies: ["HTTPCore", "HTTP", "Messages"]),
-        .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators"]),
+        .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators", "Store", "Messages"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenSSL", "CSQLite", "CLibPQ", "CLinux"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

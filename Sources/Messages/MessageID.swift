@@ -49,28 +49,15 @@ public struct MessageID: Hashable, Comparable, Sendable, Codable, CustomStringCo
         return table
     }()
 
-    private struct Generator {
-        var lastMillis: UInt64 = 0
-        var high: UInt16 = 0
-        var low: UInt64 = 0
-    }
-    private static let generator = Mutex(Generator())
+    private static let shared = Mutex(MessageIDGenerator())
 
-    /// Mints a new id for the current time; ids minted in the same millisecond increase.
+    /// Mints a new id for `now` from the process-wide generator; ids minted in the same millisecond increase.
     public static func generate(now: Date = Date()) -> MessageID {
-        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
-        let (time, high, low) = generator.withLock { state -> (UInt64, UInt16, UInt64) in
-            if millis != state.lastMillis {
-                state.lastMillis = millis
-                var rng = SystemRandomNumberGenerator()
-                state.high = UInt16.random(in: 0...UInt16.max, using: &rng)
-                state.low = UInt64.random(in: 0...UInt64.max >> 1, using: &rng)
-            } else {
-                state.low &+= 1
-                if state.low == 0 { state.high &+= 1 }
-            }
-            return (state.lastMillis, state.high, state.low)
-        }
+        shared.withLock { $0.next(now: now) }
+    }
+
+    /// Encodes a ULID from its 48-bit time and 80 random bits (`high` 16, `low` 64).
+    static func encode(time: UInt64, high: UInt16, low: UInt64) -> MessageID {
         var chars = [UInt8](repeating: 0, count: 26)
         var t = time
         for i in stride(from: 9, through: 0, by: -1) {
@@ -90,5 +77,31 @@ public struct MessageID: Hashable, Comparable, Sendable, Codable, CustomStringCo
             rest >>= 5
         }
         return MessageID(unchecked: String(decoding: chars, as: UTF8.self))
+    }
+}
+
+/// Mints ULIDs. Monotonic: within one millisecond the random part counts up, so ids from one generator
+/// sort in the order they were minted (the process shares one through ``MessageID/generate(now:)``).
+public struct MessageIDGenerator: Sendable {
+    private var lastMillis: UInt64 = 0
+    private var high: UInt16 = 0
+    private var low: UInt64 = 0
+
+    /// Creates a generator.
+    public init() {}
+
+    /// The next id for `now`.
+    public mutating func next(now: Date = Date()) -> MessageID {
+        let millis = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        if millis != lastMillis {
+            lastMillis = millis
+            var rng = SystemRandomNumberGenerator()
+            high = UInt16.random(in: 0...UInt16.max, using: &rng)
+            low = UInt64.random(in: 0...UInt64.max >> 1, using: &rng)
+        } else {
+            low &+= 1
+            if low == 0 { high &+= 1 }
+        }
+        return MessageID.encode(time: lastMillis, high: high, low: low)
     }
 }

@@ -60,6 +60,9 @@ public protocol MessageStore: Sendable {
     /// Outbox counts per destination.
     func outboxStats() async throws(StoreError) -> [DestinationStats]
 
+    /// Counts log entries at or after `since` per event, type, sender and destination (operator statistics).
+    func logCounts(since: Date) async throws(StoreError) -> [LogCount]
+
     /// Walks the routing log's hash chain and names the first edited entry or the entry after a deleted one.
     func verifyLog() async throws(StoreError) -> LogVerification
 

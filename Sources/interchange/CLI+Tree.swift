@@ -71,16 +71,21 @@ extension CLI {
                         .value("--type", "TYPE", "message type, e.g. hospital.visit"),
                         .value("--sender", "AGENCY", "sending agency id"),
                         .value("--destination", "ID", "destination id"),
-                        .value("--status", "STATUS", "e.g. delivered, dead-lettered, rejected"),
+                        .value("--status", "EVENT", "event, e.g. delivered, dead_lettered, rejected, replayed, viewed"),
                         .value("--citizen", "ID", "12-digit citizen ID number"),
                         .value("--key", "KEY", "business key: MA_LK, judgment number, ..."),
                         .value("--since", "TIME", "ISO 8601 time or a duration like 15m, 2h, 7d"),
                         .value("--until", "TIME", "ISO 8601 time"),
-                        .value("--limit", "N", "at most N entries (default: 50)"),
+                        .value("--limit", "N", "the newest N matching entries, printed oldest first (default: 50, max 1000)"),
                         .flag("--follow", short: "-f", "keep printing new entries"),
                         .flag("--json", "one JSON object per line"),
                     ],
-                    subcommands: [("verify", "check the log's hash chain end to end")]
+                    subcommands: [("verify", "check the log's hash chain end to end")],
+                    details: "Reads the store named by the configuration directly; safe next to a running gateway.\n"
+                        + "Columns: seq, time (UTC), event, type, sender, destination, message id, detail.\n"
+                        + "--follow polls every 0.5 s for new entries until interrupted.\n"
+                        + "EVENTS: received rejected duplicate conflict stored routed held attempt delivered\n"
+                        + "retry_scheduled dead_lettered replayed viewed ('-' works for '_')."
                 ),
                 children: [
                     Command(
@@ -98,7 +103,12 @@ extension CLI {
                 spec: CommandSpec(
                     path: ["interchange", "show"], summary: "show one message, its deliveries and timeline",
                     positionals: [CommandSpec.Positional("ID", "message id")],
-                    options: [configOption, .flag("--body", "include the body (the view is logged)"), .flag("--json", "print JSON")]
+                    options: [
+                        configOption,
+                        .flag("--body", "include the body (logged as a 'viewed' event by cli:$USER)"),
+                        .flag("--json", "print one JSON document instead of tables"),
+                    ],
+                    details: "Reads the store directly: message fields, business keys, deliveries and the timeline."
                 ),
                 action: { show($0) }
             ),
@@ -112,7 +122,10 @@ extension CLI {
                         .flag("--dead-letters", "replay dead letters (with --destination/--since/--until)"),
                         .value("--since", "TIME", "dead letters since (ISO 8601 or 15m, 2h, 7d)"),
                         .value("--until", "TIME", "dead letters until (ISO 8601)"),
-                    ]
+                    ],
+                    details: "Re-queues delivered or dead rows as pending in the store (logged as 'replayed' by cli:$USER);\n"
+                        + "the running gateway's deliverer sends them at its next poll with the same Idempotency-Key.\n"
+                        + "Examples: interchange replay 01J...  |  interchange replay --dead-letters --destination bhxh --since 2h"
                 ),
                 action: { replay($0) }
             ),

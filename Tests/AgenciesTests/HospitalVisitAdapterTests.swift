@@ -28,7 +28,10 @@ import Testing
         #expect(message.correlationId == "test-corr")
         #expect(message.idempotencyKey == "01013:LK2024000001")
         #expect(result.items.first?.key == "01013:LK2024000001")
-        #expect(message.attributes == ["province": "01", "facility": "01013", "citizen": "001303012345"])
+        #expect(message.attributes == [
+            "province": "01", "facility": "01013", "citizen": "001303012345", "fullName": "Nguyễn Thị An",
+            "dateOfBirth": "200305150000", "sex": "2",
+        ])
         #expect(message.businessKeys == [
             BusinessKey(kind: "citizen", value: "001303012345"), BusinessKey(kind: "ma_lk", value: "LK2024000001"),
             BusinessKey(kind: "facility", value: "01013"), BusinessKey(kind: "card", value: "HS4010123456789"),

@@ -7,7 +7,7 @@ import Testing
 @Suite struct DestinationSimulatorTests {
     func post(_ client: HTTPClient, _ url: String, key: String? = nil) async throws -> OutboundResponse {
         try await client.send(
-            OutboundRequest(url: url, headers: key.map { [("Idempotency-Key", $0)] } ?? [], body: [0x7B, 0x7D], timeout: .seconds(3))
+            OutboundRequest(url: url, headers: key.map { [("Idempotency-Key", $0)] } ?? [], body: [0x7B, 0x7D], timeout: .seconds(15))
         ).get()
     }
 

@@ -14,6 +14,10 @@ final class GatewayHarness: @unchecked Sendable {
     let simulator: DestinationSimulator
     let agencyPort: Int
     let tokens: [String: String]
+    /// The operator listener (plain, loopback) and a token per operator, by name: `viewer`, `operator`, `auditor`
+    /// (each operator has the role of its name).
+    let operatorPort: Int
+    let operatorTokens: [String: String]
     let configPath: String
     let client = HTTPClient(workers: 1)
     private(set) var runtime: GatewayRuntime?
@@ -31,11 +35,24 @@ final class GatewayHarness: @unchecked Sendable {
         for (name, token) in tokens {
             try token.write(to: directory.appendingPathComponent("\(name).token"), atomically: true, encoding: .utf8)
         }
+        operatorPort = try FreePort.find()
+        operatorTokens = Dictionary(uniqueKeysWithValues: ["viewer", "operator", "auditor"].map {
+            ($0, "op-\($0)-\(UUID().uuidString)")
+        })
+        for (name, token) in operatorTokens {
+            try token.write(to: directory.appendingPathComponent("op-\(name).token"), atomically: true, encoding: .utf8)
+        }
         let rate = rateLimit.map { #", "rateLimit": \#($0)"# } ?? ""
         let config = """
         {
           "node": "test",
-          "listeners": [{"name": "dev", "host": "127.0.0.1", "port": \(agencyPort), "role": "agency", "plain": true}],
+          "listeners": [{"name": "dev", "host": "127.0.0.1", "port": \(agencyPort), "role": "agency", "plain": true},
+                        {"name": "ops", "host": "127.0.0.1", "port": \(operatorPort), "role": "operator", "plain": true}],
+          "operators": [
+            {"name": "viewer", "role": "viewer", "tokenFile": "op-viewer.token"},
+            {"name": "operator", "role": "operator", "tokenFile": "op-operator.token"},
+            {"name": "auditor", "role": "auditor", "tokenFile": "op-auditor.token"}
+          ],
           "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000},
           "store": "sqlite:\(directory.path)/data/interchange.db",
           "agencies": [
@@ -74,6 +91,22 @@ final class GatewayHarness: @unchecked Sendable {
         if method == "POST" { all.append(("Content-Type", contentType)) }
         let request = OutboundRequest(url: baseURL + path, method: method, headers: all, body: Array(body.utf8),
                                       timeout: timeout)
+        switch await client.send(request) {
+        case .success(let response):
+            return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
+        case .failure(let error):
+            return (0, "\(error)", [])
+        }
+    }
+
+    /// Sends a request to the operator listener as the operator named `person` (nil: no credentials).
+    func sendOperator(_ path: String, method: String = "GET", body: String = "", as person: String? = "operator",
+                      token: String? = nil) async -> (Int, String, [(String, String)]) {
+        var headers: [(String, String)] = []
+        if let token = token ?? person.flatMap({ operatorTokens[$0] }) { headers.append(("Authorization", "Bearer \(token)")) }
+        if method == "POST" { headers.append(("Content-Type", "application/json")) }
+        let request = OutboundRequest(url: "http://127.0.0.1:\(operatorPort)" + path, method: method, headers: headers,
+                                      body: Array(body.utf8), timeout: .seconds(10))
         switch await client.send(request) {
         case .success(let response):
             return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)

@@ -5,15 +5,17 @@ import Testing
 @Suite struct MessageIDTests {
     @Test func idsAreTwentySixCharactersAndIncreaseWithinOneMillisecond() {
         let now = Date()
-        let ids = (0..<1000).map { _ in MessageID.generate(now: now) }
+        var generator = MessageIDGenerator()
+        let ids = (0..<1000).map { _ in generator.next(now: now) }
         #expect(ids.allSatisfy { $0.rawValue.count == 26 })
         #expect(ids == ids.sorted())
         #expect(Set(ids).count == ids.count)
     }
 
     @Test func idsSortByTime() {
-        let early = MessageID.generate(now: Date(timeIntervalSince1970: 1_700_000_000))
-        let late = MessageID.generate(now: Date(timeIntervalSince1970: 1_700_000_001))
+        var generator = MessageIDGenerator()
+        let early = generator.next(now: Date(timeIntervalSince1970: 1_700_000_000))
+        let late = generator.next(now: Date(timeIntervalSince1970: 1_700_000_001))
         #expect(early < late)
         #expect(early.milliseconds == 1_700_000_000_000)
     }

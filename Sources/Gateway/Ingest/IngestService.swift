@@ -25,6 +25,7 @@ public final class IngestService: Sendable {
     private let readiness: @Sendable () async -> (ready: Bool, detail: [String: String])
     private let onAdmitted: @Sendable (Set<String>) -> Void
     private let population: PopulationDirectory?
+    private let metrics: Metrics?
 
     /// Creates the service.
     ///
@@ -34,14 +35,17 @@ public final class IngestService: Sendable {
     ///   - endpoints: The POST paths and their adapters.
     ///   - readiness: Answers `/readyz`.
     ///   - onAdmitted: Called with the destinations that got new outbox rows (to wake their deliverers).
+    ///   - metrics: Counts message outcomes and ingest latency, if given.
     init(
         config: GatewayConfig,
         store: any MessageStore,
         endpoints: [IngestEndpoint],
         population: PopulationDirectory? = nil,
         readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]),
-        onAdmitted: @escaping @Sendable (Set<String>) -> Void
+        onAdmitted: @escaping @Sendable (Set<String>) -> Void,
+        metrics: Metrics? = nil
     ) {
+        self.metrics = metrics
         self.config = config
         self.store = store
         self.router = MessageRouter(routes: config.routes, knownDestinations: Set(config.expandedDestinations.map(\.id)))
@@ -82,7 +86,13 @@ public final class IngestService: Sendable {
         case .messageStatus:
             return await messageStatus(request, id: match.parameters["id"] ?? "")
         case .ingest(let endpoint):
-            return await ingest(request, endpoint: endpoint)
+            let started = ContinuousClock.now
+            let response = await ingest(request, endpoint: endpoint)
+            if let metrics {
+                let elapsed = (ContinuousClock.now - started).components
+                metrics.observeIngest(seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18)
+            }
+            return response
         case .populationLookup:
             return await populationLookup(request, id: match.parameters["id"] ?? "")
         }
@@ -176,6 +186,7 @@ public final class IngestService: Sendable {
                                                   sender: agency.senderContext(correlationId: correlationId))
         } catch {
             await logRejection(agency: agency, type: endpoint.type, problems: error.problems, detail: error.detail)
+            metrics?.recordMessages([(endpoint.type.rawValue, agency.id, .rejected)])
             return .problem(Problem(status: error.status, title: Self.title(for: error.status), detail: error.detail,
                                     problems: error.problems.map(Self.item)))
         }
@@ -236,6 +247,7 @@ public final class IngestService: Sendable {
             }
         }
         if !woken.isEmpty { onAdmitted(woken) }
+        metrics?.recordMessages(outcomes.map { (type.rawValue, agency.id, Self.metricsOutcome($0.outcome)) })
         if decoded.isBatch { return Receipts.batch(outcomes) }
         guard let only = outcomes.first else {
             return .problem(Problem(status: 400, title: "Empty request", detail: "the body holds no message"))
@@ -271,6 +283,15 @@ public final class IngestService: Sendable {
                              type: type.rawValue, sender: agency.id)
         // A rejection that can't be logged still gets its answer; the store's own error is logged there.
         try? await store.appendLog([event])
+    }
+
+    static func metricsOutcome(_ outcome: ItemOutcome) -> Metrics.MessageOutcome {
+        switch outcome {
+        case .accepted: .accepted
+        case .duplicate: .duplicate
+        case .conflict: .conflict
+        case .rejected: .rejected
+        }
     }
 
     static func title(for status: Int) -> String {

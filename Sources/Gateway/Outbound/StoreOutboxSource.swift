@@ -10,6 +10,8 @@ struct StoreOutboxSource: OutboxSource {
     let store: any MessageStore
     /// Pulls a destination's own reference (e.g. BHXH `maGiaoDich`) out of a successful answer.
     let references: [String: @Sendable ([UInt8]) -> DeliveryReference?]
+    /// Counts attempts and their latencies for `/metrics`.
+    var metrics: Metrics? = nil
 
     func claim(destination: String, limit: Int, lease: Duration) async throws -> [ClaimedItem] {
         let items = try await store.claim(destination: destination, limit: limit, lease: lease, now: Date())
@@ -30,6 +32,7 @@ struct StoreOutboxSource: OutboxSource {
 
     func complete(_ completions: [Completion]) async throws {
         try await store.complete(completions.map(outcome))
+        metrics?.recordDeliveries(completions.compactMap(Self.metricsOutcome))
     }
 
     private func outcome(_ completion: Completion) -> AttemptOutcome {
@@ -69,6 +72,18 @@ struct StoreOutboxSource: OutboxSource {
             externalRef: reference?.id,
             events: events
         )
+    }
+
+    /// The `interchange_deliveries_total` outcome of a completion; nil when no request went out.
+    private static func metricsOutcome(_ completion: Completion) -> (destination: String, outcome: String, seconds: Double?)? {
+        let outcome: String
+        switch completion.outcome {
+        case .delivered: outcome = "delivered"
+        case .retry: outcome = "retry"
+        case .deadLetter: outcome = "dead"
+        case .postponed: return nil
+        }
+        return (completion.destination, outcome, completion.latencyMs.map { $0 / 1000 })
     }
 
     private static func attemptJSON(_ completion: Completion) -> String {

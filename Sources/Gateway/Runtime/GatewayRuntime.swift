@@ -13,6 +13,8 @@ public final class GatewayRuntime: Sendable {
     public let config: GatewayConfig
     /// The store it commits to.
     public let store: any MessageStore
+    /// Counters and histograms the pipeline updates and `GET /metrics` serves.
+    public let metrics: Metrics
     private let client: HTTPClient
     private let deliverer: Deliverer
     private let population: PopulationDirectory?
@@ -44,6 +46,8 @@ public final class GatewayRuntime: Sendable {
             throw StartupError("store: PostgreSQL is not supported by this build yet; use sqlite:PATH")
         }
         self.store = store
+        let metrics = Metrics()
+        self.metrics = metrics
         HTTPClient.globalInit()
         let client = HTTPClient(workers: 1)
         self.client = client
@@ -59,20 +63,25 @@ public final class GatewayRuntime: Sendable {
         var references: [String: @Sendable ([UInt8]) -> DeliveryReference?] = [:]
         for item in built { if let reference = item.reference { references[item.destination.id] = reference } }
         let deliverer = Deliverer(
-            source: StoreOutboxSource(store: store, references: references),
+            source: StoreOutboxSource(store: store, references: references, metrics: metrics),
             client: client,
             destinations: built.map(\.destination),
             pollInterval: .milliseconds(500)
         )
         self.deliverer = deliverer
+        let probe = ReadinessProbe(store: store, config: config)
+        let readiness: @Sendable () async -> (ready: Bool, detail: [String: String]) = { await probe.check() }
         let ingest = IngestService(
             config: config,
             store: store,
             endpoints: Self.endpoints,
             population: population,
-            readiness: { [store] in await Self.readiness(store: store) },
-            onAdmitted: { destinations in for id in destinations { deliverer.wake(destination: id) } }
+            readiness: readiness,
+            onAdmitted: { destinations in for id in destinations { deliverer.wake(destination: id) } },
+            metrics: metrics
         )
+        let sqlite = store as? SQLiteStore
+        let commitStats: @Sendable () -> CommitStats? = { sqlite?.commitStats }
         var servers: [(String, HTTPServer)] = []
         for listener in config.listeners {
             let limits = ServerLimits(
@@ -91,16 +100,29 @@ public final class GatewayRuntime: Sendable {
                     clientCertificates: TLSConfiguration.ClientCertificates(rawValue: $0.clientCertificates.rawValue) ?? .required
                 )
             }
+            let maxBodyBytes = config.limits.maxBodyBytes
+            let isOperator = listener.role == .operator
             let configuration = ServerConfiguration(
                 host: listener.host,
                 port: listener.port,
                 loops: max(1, ProcessInfo.processInfo.activeProcessorCount),
                 tls: tls,
                 limits: limits,
-                bodyLimit: { method, path in ingest.bodyLimit(method: method, path: path) }
+                bodyLimit: { method, path in isOperator ? maxBodyBytes : ingest.bodyLimit(method: method, path: path) }
             )
+            let handler: @Sendable (HTTPRequest) async -> HTTPResponse
+            switch listener.role {
+            case .agency:
+                handler = { request in await ingest.handle(request) }
+            case .operator:
+                // Plain listeners bind loopback only (config enforces it): metrics there need no token.
+                let service = OperatorService(
+                    config: config, store: store, metrics: metrics, deliverer: deliverer, readiness: readiness,
+                    commitStats: commitStats, openMetrics: listener.isPlain)
+                handler = { request in await service.handle(request) }
+            }
             do {
-                let server = try HTTPServer(configuration: configuration) { request in await ingest.handle(request) }
+                let server = try HTTPServer(configuration: configuration, handler: handler)
                 servers.append((listener.name, server))
             } catch {
                 throw StartupError("listeners[\(listener.name)]: \(error)")
@@ -148,15 +170,6 @@ public final class GatewayRuntime: Sendable {
         await deliverer.stop()
         client.shutdown()
         store.close()
-    }
-
-    static func readiness(store: any MessageStore) async -> (ready: Bool, detail: [String: String]) {
-        do {
-            _ = try await store.outboxStats()
-            return (true, ["store": "ok"])
-        } catch {
-            return (false, ["store": "unavailable"])
-        }
     }
 }
 

@@ -42,7 +42,7 @@ public final class SQLiteStore: MessageStore {
     /// This gateway node's name in the routing log (each node keeps its own hash chain).
     public let node: String
     private let writer: SQLiteWriter
-    private let readers: SQLiteReaderPool
+    let readers: SQLiteReaderPool
 
     /// Opens (creating if absent) the database at `path` and migrates it to the current schema.
     ///
