@@ -25,7 +25,7 @@ final class GatewayHarness: @unchecked Sendable {
     /// - Parameters:
     ///   - extraAgencies: extra agency JSON objects.
     ///   - destinationOptions: extra JSON members for the `sim` destination.
-    init(destinationOptions: String = "", rateLimit: String? = nil) throws {
+    init(destinationOptions: String = "", rateLimit: String? = nil, limits: String = "") throws {
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         simulator = DestinationSimulator(conflictOnDuplicate: true)
@@ -53,7 +53,7 @@ final class GatewayHarness: @unchecked Sendable {
             {"name": "operator", "role": "operator", "tokenFile": "op-operator.token"},
             {"name": "auditor", "role": "auditor", "tokenFile": "op-auditor.token"}
           ],
-          "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000},
+          "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000\(limits)},
           "store": "sqlite:\(directory.path)/data/interchange.db",
           "agencies": [
             {"id": "notes", "kind": "hospital", "name": "Notes sender", "auth": {"tokenFile": "notes.token"},

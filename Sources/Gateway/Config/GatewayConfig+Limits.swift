@@ -16,12 +16,17 @@ extension GatewayConfig {
         /// Open connections per listener; more are refused.
         public var maxConnections: Int = 10_000
 
+        /// A destination whose outbox holds more pending messages than this makes ingest for it answer 503.
+        public var maxOutboxDepth: Int = 200_000
+        /// Requests being decoded or committed at once; more answer 503 (bounds memory under any input).
+        public var maxInflightRequests: Int = 2_048
+
         /// The defaults above.
         public init() {}
 
         static let keys: Set<String> = [
             "maxHeadBytes", "maxBodyBytes", "maxBatchBodyBytes", "headTimeoutMs", "bodyTimeoutMs", "idleTimeoutMs",
-            "maxConnections",
+            "maxConnections", "maxOutboxDepth", "maxInflightRequests",
         ]
 
         static func read(_ r: JSONObjectReader) -> Limits {
@@ -39,6 +44,8 @@ extension GatewayConfig {
             field("bodyTimeoutMs", &limits.bodyTimeoutMs, 1...Int.max)
             field("idleTimeoutMs", &limits.idleTimeoutMs, 1...Int.max)
             field("maxConnections", &limits.maxConnections, 1...Int.max)
+            field("maxOutboxDepth", &limits.maxOutboxDepth, 1...Int.max)
+            field("maxInflightRequests", &limits.maxInflightRequests, 1...1_000_000)
             if limits.maxBatchBodyBytes < limits.maxBodyBytes {
                 r.problems.add(r.path("maxBatchBodyBytes"), "range", "must be ≥ maxBodyBytes (\(limits.maxBodyBytes))")
             }

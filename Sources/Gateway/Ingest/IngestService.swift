@@ -25,6 +25,8 @@ public final class IngestService: Sendable {
     private let readiness: @Sendable () async -> (ready: Bool, detail: [String: String])
     private let onAdmitted: @Sendable (Set<String>) -> Void
     private let population: PopulationDirectory?
+    /// Refuses work when an outbox is too deep or the pipeline too full.
+    let backPressure: BackPressure
     private let metrics: Metrics?
 
     /// Creates the service.
@@ -53,6 +55,8 @@ public final class IngestService: Sendable {
         self.readiness = readiness
         self.onAdmitted = onAdmitted
         self.population = population
+        self.backPressure = BackPressure(maxDepth: config.limits.maxOutboxDepth,
+                                         maxInflight: config.limits.maxInflightRequests)
         var paths = HTTPCore.Router<Route>()
         for endpoint in endpoints { paths.add("POST", endpoint.path, .ingest(endpoint)) }
         paths.add("GET", "/v1/messages/{id}", .messageStatus)
@@ -162,6 +166,11 @@ public final class IngestService: Sendable {
     }
 
     private func ingest(_ request: HTTPRequest, endpoint: IngestEndpoint) async -> HTTPResponse {
+        guard backPressure.enter() else {
+            return .problem(Problem(status: 503, title: "Gateway busy",
+                                    detail: "too many requests in progress; retry later", headers: [("Retry-After", "1")]))
+        }
+        defer { backPressure.leave() }
         let agency: GatewayConfig.Agency
         switch authenticator.authenticate(request) {
         case .failure(let problem): return .problem(problem)
@@ -219,6 +228,14 @@ public final class IngestService: Sendable {
                     LogEvent(at: now, event: "routed", detail: Self.routedJSON(decision)),
                 ]
             ))
+        }
+        let routed = Set(admissions.flatMap { $0.destinations.map(\.destination) })
+        let congested = backPressure.congested(routed)
+        if !congested.isEmpty {
+            return .problem(Problem(status: 503, title: "Destination backlog too deep",
+                                    detail: "the outbox of \(congested.sorted().joined(separator: ", ")) is over its limit; "
+                                        + "nothing was accepted, retry later",
+                                    headers: [("Retry-After", "30")]))
         }
         let results: [AdmissionResult]
         do {

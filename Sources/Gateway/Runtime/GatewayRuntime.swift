@@ -19,6 +19,7 @@ public final class GatewayRuntime: Sendable {
     private let deliverer: Deliverer
     private let population: PopulationDirectory?
     private let servers: [(name: String, server: HTTPServer)]
+    private let backPressure: BackPressure
     private let stopped = Mutex(false)
 
     /// Opens the store and builds every part; nothing listens until ``start()``.
@@ -80,6 +81,7 @@ public final class GatewayRuntime: Sendable {
             onAdmitted: { destinations in for id in destinations { deliverer.wake(destination: id) } },
             metrics: metrics
         )
+        self.backPressure = ingest.backPressure
         let sqlite = store as? SQLiteStore
         let commitStats: @Sendable () -> CommitStats? = { sqlite?.commitStats }
         var servers: [(String, HTTPServer)] = []
@@ -152,6 +154,7 @@ public final class GatewayRuntime: Sendable {
             }
         }
         deliverer.start()
+        backPressure.start(store: store)
     }
 
     /// The bound port of each listener, by name (useful with port 0).
@@ -166,6 +169,7 @@ public final class GatewayRuntime: Sendable {
             return value
         }
         guard !already else { return }
+        backPressure.stop()
         for (_, server) in servers { server.shutdown() }
         await deliverer.stop()
         client.shutdown()
