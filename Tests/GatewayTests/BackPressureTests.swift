@@ -14,8 +14,10 @@ import Testing
             #expect(status == 202)
         }
         var refusal: (Int, String, [(String, String)]) = (0, "", [])
+        var attempt = 0
         #expect(await gateway.eventually(timeout: .seconds(15)) {
-            refusal = await gateway.send("/v1/test/notes", body: #"{"key":"bp-late","text":"x"}"#)
+            attempt += 1
+            refusal = await gateway.send("/v1/test/notes", body: #"{"key":"bp-try-\#(attempt)","text":"x"}"#)
             return refusal.0 == 503
         })
         #expect(refusal.1.contains("sim"))
