@@ -41,7 +41,8 @@ extension CLI {
         printOut("gateway (node \(config.node), store \(store)):\n")
         for listener in config.listeners {
             let port = runtime.ports[listener.name] ?? listener.port
-            printOut("  \(listener.name) (\(listener.role.rawValue))  \(listener.tls == nil ? "http" : "https")://\(listener.host):\(port)\n")
+            let scheme = listener.tls == nil ? "http" : "https"
+            printOut("  \(listener.name) (\(listener.role.rawValue))  \(scheme)://\(listener.host):\(port)\n")
         }
         var example: String?
         if !arguments.flag("--no-traffic") {

@@ -20,6 +20,7 @@ extension CLI {
             printErr("interchange simulate: \(error)\n")
             return failure
         }
+        printOut("simulated agencies listening:\n")
         printSimulators(suite, citizens: citizens.count)
         printOut("control: POST <simulator>/_control/fail?status=503&count=N, /_control/mode?m=hang, "
             + "/_control/reset; GET /_control/received. Ctrl-C stops.\n")

@@ -208,7 +208,10 @@ public final class SocialSecuritySimulator: Sendable {
 
     private func credentialsValid(username: String, passwordHash: String) -> Bool {
         guard let accounts else {
-            return passwordHash.utf8.count == 32 && passwordHash.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 70) || ($0 >= 97 && $0 <= 102) }
+            let hex = passwordHash.utf8.allSatisfy { byte in
+                (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
+            }
+            return hex && passwordHash.utf8.count == 32
         }
         guard let password = accounts[username] else { return false }
         return MD5.uppercaseHex(password) == passwordHash.uppercased()
