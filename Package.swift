@@ -28,7 +28,7 @@ let package = Package(
 
         // The gateway: pipeline, config, routing, routing log service.
         .target(name: "Gateway", dependencies: ["Messages", "Agencies", "HTTPCore", "HTTP", "Store", "Delivery", "COpenSSL"]),
-        .target(name: "Simulators", dependencies: ["HTTPCore", "HTTP", "Messages"]),
+        .target(name: "Simulators", dependencies: ["HTTPCore", "HTTP", "Messages", "Agencies"]),
         .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators", "Store", "Messages"]),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenSSL", "CSQLite", "CLibPQ", "CLinux"]),
@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "StoreTests", dependencies: ["Store", "Messages"]),
         .testTarget(name: "DeliveryTests", dependencies: ["Delivery", "Messages", "Simulators", "HTTP"]),
         .testTarget(name: "AgenciesTests", dependencies: ["Agencies", "Messages"]),
+        .testTarget(name: "SimulatorsTests", dependencies: ["Simulators", "Agencies", "Delivery", "HTTP", "HTTPCore", "Messages"]),
         .testTarget(name: "GatewayTests", dependencies: ["Gateway", "CSQLite", "Simulators", "Delivery", "Store", "Messages", "HTTP", "HTTPCore"]),
     ]
 )

@@ -18,6 +18,8 @@ import Synchronization
 public final class DestinationSimulator: Sendable {
     /// A handler for one path.
     public typealias Handler = @Sendable (HTTPRequest, RecordedRequest) async -> HTTPResponse
+    /// A handler for an agency's own `/_control/...` endpoint; `nil` falls through to the built-in ones.
+    public typealias ControlHandler = @Sendable (HTTPRequest) -> HTTPResponse?
 
     private struct Control {
         var mode: SimulatorMode = .ok
@@ -26,7 +28,15 @@ public final class DestinationSimulator: Sendable {
         var retryAfter: String?
         var conflictOnDuplicate: Bool
         var routes: [String: Handler] = [:]
+        var prefixRoutes: [(prefix: String, handler: Handler)] = []
+        var controlRoutes: [String: ControlHandler] = [:]
         var generation = 0
+
+        /// The exact route for `path`, else the longest prefix route that matches it.
+        func handler(for path: String) -> Handler? {
+            if let exact = routes[path] { return exact }
+            return prefixRoutes.filter { path.hasPrefix($0.prefix) }.max { $0.prefix.count < $1.prefix.count }?.handler
+        }
     }
 
     /// Every request the simulator answered or dropped (control requests excluded).
@@ -122,6 +132,21 @@ public final class DestinationSimulator: Sendable {
         control.withLock { $0.routes[path] = handler }
     }
 
+    /// Installs a handler for every path starting with `prefix` (when no exact route matches; the longest
+    /// matching prefix wins), e.g. `/v1/citizens/` for `/v1/citizens/{id}`.
+    public func route(prefix: String, _ handler: @escaping Handler) {
+        control.withLock { control in
+            control.prefixRoutes.removeAll { $0.prefix == prefix }
+            control.prefixRoutes.append((prefix, handler))
+        }
+    }
+
+    /// Installs an agency-specific control endpoint (`path` starts with `/_control/`). It runs before the
+    /// built-in control endpoints and may return `nil` to let them answer.
+    public func controlRoute(_ path: String, _ handler: @escaping ControlHandler) {
+        control.withLock { $0.controlRoutes[path] = handler }
+    }
+
     // MARK: - Handling
 
     private func handle(_ request: HTTPRequest) async -> HTTPResponse {
@@ -133,7 +158,7 @@ public final class DestinationSimulator: Sendable {
                 if control.failRemaining > 0 { control.failRemaining -= 1 }
                 failure = (control.failStatus, control.retryAfter)
             }
-            return (control.mode, failure, control.routes[request.path], control.conflictOnDuplicate, control.generation)
+            return (control.mode, failure, control.handler(for: request.path), control.conflictOnDuplicate, control.generation)
         }
         switch mode {
         case .ok:
@@ -180,6 +205,9 @@ public final class DestinationSimulator: Sendable {
     }
 
     private func controlRequest(_ request: HTTPRequest) -> HTTPResponse {
+        if let custom = control.withLock({ $0.controlRoutes[request.path] }), let response = custom(request) {
+            return response
+        }
         let query = Dictionary(request.query, uniquingKeysWith: { _, last in last })
         switch (request.method, request.path) {
         case ("GET", "/_control/received"):

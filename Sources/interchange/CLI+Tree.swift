@@ -45,7 +45,7 @@ extension CLI {
                     summary: "serve the destinations' side (e-health book, BHXH, Departments of Justice, NCJR, VNeID, population)",
                     options: [
                         configOption,
-                        .value("--population", "FILE", "population database fixture (default: Fixtures/population.json)"),
+                        .value("--population", "FILE", "population database fixture (default: Fixtures/population/citizens.json)"),
                     ]
                 ),
                 action: { simulate($0) }

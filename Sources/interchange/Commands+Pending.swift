@@ -3,10 +3,6 @@ import Gateway
 /// Commands whose modules are not built yet. Each receives its checked arguments; the lead replaces
 /// these bodies as the pieces land.
 extension CLI {
-    /// `interchange demo`.
-    static func demo(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("demo") }
-    /// `interchange simulate`.
-    static func simulate(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("simulate") }
     /// `interchange push FILE... --as AGENCY`.
     static func push(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("push") }
 

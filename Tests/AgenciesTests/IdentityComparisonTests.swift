@@ -123,7 +123,7 @@ import Testing
             #expect(records.contains { $0.citizenId.hasPrefix(prefix) }, "\(prefix)")
         }
         let years = records.compactMap { Int($0.dateOfBirth.prefix(4)) }
-        #expect(years.allSatisfy { (1950...2010).contains($0) })
+        #expect(years.allSatisfy { (1900...2026).contains($0) })
         #expect(Set(records.map(\.sex)) == ["male", "female"])
         let decomposed = records.filter { !$0.fullName.unicodeScalars.elementsEqual($0.fullName.precomposedStringWithCanonicalMapping.unicodeScalars) }
         #expect(decomposed.count >= 3)
