@@ -139,9 +139,16 @@ wait_http "http://127.0.0.1:$NGX_PLAIN/healthz"
 
 # --- gateway configs ---
 TOKEN="bench-token-$(openssl rand -hex 16)"
-# gateway_config DIR PLAIN_PORT [TLS_PORT]: writes DIR/gateway.json (fresh store in DIR/data).
+# gateway_config DIR PLAIN_PORT [TLS_PORT] [paused]: writes DIR/gateway.json (fresh store in DIR/data).
+# "paused" points the destination at a closed port with a breaker that opens on the first failure and stays
+# open, so the store does (almost) no delivery work while ingest is measured.
 gateway_config() {
-    local dir=$1 plain=$2 tls=${3:-}
+    local dir=$1 plain=$2 tls=${3:-} paused=${4:-}
+    local url="http://127.0.0.1:$SINK_PORT/notes" breaker=""
+    if [ "$paused" = paused ]; then
+        url="http://127.0.0.1:$(free_port)/notes"
+        breaker=', "breaker": {"failureThreshold": 1, "openMs": 3600000}'
+    fi
     mkdir -p "$dir"
     printf '%s\n' "$TOKEN" >"$dir/bench.token"
     local listeners="{\"name\": \"plain\", \"host\": \"127.0.0.1\", \"port\": $plain, \"role\": \"agency\", \"plain\": true}"
@@ -159,8 +166,8 @@ gateway_config() {
      "types": ["test.note"]}
   ],
   "destinations": [
-    {"id": "sink", "url": "http://127.0.0.1:$SINK_PORT/notes", "format": "canonical.json",
-     "timeoutMs": 10000, "concurrency": $DEST_CONCURRENCY}
+    {"id": "sink", "url": "$url", "format": "canonical.json",
+     "timeoutMs": 10000, "concurrency": $DEST_CONCURRENCY$breaker}
   ],
   "routes": [{"type": "test.note", "destinations": ["sink"]}]
 }
@@ -188,6 +195,78 @@ wrk_rps() {
     printf '  %-16s %10.0f req/s%s\n' "$1" "$rps" "${errors:+  (non-2xx: $errors)}"
 }
 
+# ingest_paused ROUND: durable ingest with delivery held off (diagnostic: HTTP + store, no delivery work).
+ingest_paused() {
+    local round=$1 dir="$WORK/paused-$1" port
+    port=$(free_port)
+    gateway_config "$dir" "$port" "" paused
+    start_gateway "$dir" "$port"
+    local out line
+    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$LUA" "http://127.0.0.1:$port/v1/test/notes" \
+        -- "gp$round-$RANDOM" "$TOKEN" 202)
+    stop_pid "$GATEWAY_PID"
+    echo "$out" >"$WORK/paused-$round.wrk"
+    line=$(grep '^RESULT' <<<"$out")
+    local rate
+    rate=$(awk -v n="$(field acked "$line")" -v s="$(field seconds "$line")" 'BEGIN {printf "%.1f", n / s}')
+    record paused-rate "$round" "$rate"
+    record paused-p99 "$round" "$(field p99_ms "$line")"
+    printf '  %-16s %10s msg/s acked, delivery paused (p50 %s ms, p99 %s ms; 4xx %s, 5xx %s)\n' \
+        ingest-paused "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field s4xx "$line")" \
+        "$(field s5xx "$line")"
+    rm -rf "$dir"
+}
+
+# ingest_e2e ROUND: durable ingest with delivery to the sink running (figure 2), then the time until the sink
+# has every acknowledged message (figure 3).
+ingest_e2e() {
+    local round=$1 dir="$WORK/ingest-$1" port
+    port=$(free_port)
+    gateway_config "$dir" "$port"
+    start_gateway "$dir" "$port"
+    sink_reset
+    local start ingest_end out line acked secs at_end delivered deadline done_at
+    start=$(date +%s.%N)
+    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$LUA" "http://127.0.0.1:$port/v1/test/notes" \
+        -- "gw$round-$RANDOM" "$TOKEN" 202)
+    ingest_end=$(date +%s.%N)
+    echo "$out" >"$WORK/ingest-$round.wrk"
+    line=$(grep '^RESULT' <<<"$out")
+    acked=$(field acked "$line"); secs=$(field seconds "$line")
+    at_end=$(sink_count)
+    # Drain: wait (up to 120 s) until the sink holds every acknowledged message. The sink may end with a few
+    # more than wrk counted: requests in flight when wrk stopped were stored and delivered but not counted.
+    delivered=$at_end
+    deadline=$(( $(date +%s) + 120 ))
+    while [ "$delivered" -lt "$acked" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+        sleep 0.05
+        delivered=$(sink_count)
+    done
+    done_at=$(date +%s.%N)
+    stop_pid "$GATEWAY_PID"
+    [ "$delivered" -gt "$acked" ] && delivered=$acked
+    [ "$at_end" -gt "$acked" ] && at_end=$acked
+    local rate e2e during drain
+    rate=$(awk -v n="$acked" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
+    e2e=$(awk -v n="$delivered" -v a="$start" -v b="$done_at" 'BEGIN {printf "%.1f", n / (b - a)}')
+    during=$(awk -v n="$at_end" -v a="$start" -v b="$ingest_end" 'BEGIN {printf "%.1f", n / (b - a)}')
+    drain=$(awk -v a="$ingest_end" -v b="$done_at" 'BEGIN {printf "%.2f", b - a}')
+    record ingest-rate "$round" "$rate"
+    record ingest-p50 "$round" "$(field p50_ms "$line")"
+    record ingest-p99 "$round" "$(field p99_ms "$line")"
+    record e2e-rate "$round" "$e2e"
+    record e2e-during "$round" "$during"
+    record e2e-backlog "$round" $((acked - at_end))
+    record e2e-drain "$round" "$drain"
+    record e2e-missing "$round" $((acked - delivered))
+    printf '  %-16s %10s msg/s acked (p50 %s ms, p99 %s ms; 4xx %s, 5xx %s, socket errors %s)\n' \
+        ingest-gw "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
+        "$(field s4xx "$line")" "$(field s5xx "$line")" "$(field errors "$line")"
+    printf '  %-16s %10s msg/s delivered end to end (%s/s during ingest; backlog %s at end, drained in %s s; missing %s)\n' \
+        e2e-gw "$e2e" "$during" $((acked - at_end)) "$drain" $((acked - delivered))
+    rm -rf "$dir"
+}
+
 FLOOR_DIR="$WORK/floor"
 GW_PLAIN=$(free_port); GW_TLS=$(free_port)
 gateway_config "$FLOOR_DIR" "$GW_PLAIN" "$GW_TLS"
@@ -212,46 +291,8 @@ for round in $(seq "$ROUNDS"); do
 
     for side in $order; do
         if [ "$side" = gw ]; then
-            # 2 + 3. Durable ingest, then delivery to the sink until everything acknowledged has arrived.
-            dir="$WORK/ingest-$round"
-            port=$(free_port)
-            gateway_config "$dir" "$port"
-            start_gateway "$dir" "$port"
-            sink_reset
-            start=$(date +%s.%N)
-            out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$LUA" "http://127.0.0.1:$port/v1/test/notes" \
-                -- "gw$round-$RANDOM" "$TOKEN" 202)
-            ingest_end=$(date +%s.%N)
-            echo "$out" >"$WORK/ingest-$round.wrk"
-            line=$(grep '^RESULT' <<<"$out")
-            acked=$(field acked "$line"); secs=$(field seconds "$line")
-            at_end=$(sink_count)
-            # Drain: wait (up to 120 s) until the sink has every acknowledged message.
-            delivered=$at_end
-            drain_deadline=$(( $(date +%s) + 120 ))
-            while [ "$delivered" -lt "$acked" ] && [ "$(date +%s)" -lt "$drain_deadline" ]; do
-                sleep 0.1
-                delivered=$(sink_count)
-            done
-            done_at=$(date +%s.%N)
-            stop_pid "$GATEWAY_PID"
-            rate=$(awk -v n="$acked" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
-            e2e=$(awk -v n="$delivered" -v a="$start" -v b="$done_at" 'BEGIN {printf "%.1f", n / (b - a)}')
-            during=$(awk -v n="$at_end" -v a="$start" -v b="$ingest_end" 'BEGIN {printf "%.1f", n / (b - a)}')
-            drain=$(awk -v a="$ingest_end" -v b="$done_at" 'BEGIN {printf "%.2f", b - a}')
-            record ingest-rate "$round" "$rate"
-            record ingest-p50 "$round" "$(field p50_ms "$line")"
-            record ingest-p99 "$round" "$(field p99_ms "$line")"
-            record e2e-rate "$round" "$e2e"
-            record e2e-during "$round" "$during"
-            record e2e-backlog "$round" $((acked - at_end))
-            record e2e-drain "$round" "$drain"
-            record e2e-missing "$round" $((acked - delivered))
-            printf '  %-16s %10s msg/s acked (p50 %s ms, p99 %s ms; 4xx %s, 5xx %s, socket errors %s)\n' \
-                ingest-gw "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
-                "$(field s4xx "$line")" "$(field s5xx "$line")" "$(field errors "$line")"
-            printf '  %-16s %10s msg/s delivered end to end (%s/s during ingest; backlog %s at end, drained in %s s; missing %s)\n' \
-                e2e-gw "$e2e" "$during" $((acked - at_end)) "$drain" $((acked - delivered))
+            ingest_paused "$round"
+            ingest_e2e "$round"
         else
             # Baseline A: the store's group commit without HTTP.
             raw=$("$BIN/BenchSQLite" --db "$WORK/raw-$round.db" --seconds "$DURATION" --tasks "$CONNS")
@@ -299,10 +340,13 @@ SUMMARY="$OUT/summary.txt"
     row "1 HTTP floor, TLS (req/s)" "$tgw" "nginx $tngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
     ing=$(median ingest-rate); raw=$(median raw-rate); r=$(ratio "$ing" "$raw")
     row "2 durable ingest (msg/s)" "$ing" "raw SQLite $raw" "$r" ">= 0.60" "$(verdict "$r" ">=" 0.6)"
+    pau=$(median paused-rate)
+    row "2 ingest, delivery paused (msg/s)" "$pau" "raw SQLite $raw" "$(ratio "$pau" "$raw")" "(info)" "-"
     row "2 durable ingest, absolute" "$ing" "-" "-" ">= 10000" "$(verdict "$ing" ">=" 10000)"
     p99=$(median ingest-p99)
     row "2 ingest p99 (ms)" "$p99" "raw p99 $(median raw-p99)" "-" "<= 25" "$(verdict "$p99" "<=" 25)"
     row "2 ingest p50 (ms)" "$(median ingest-p50)" "-" "-" "-" "-"
+    row "2 ingest p99, delivery paused (ms)" "$(median paused-p99)" "-" "-" "(info)" "-"
     e2e=$(median e2e-rate); px=$(median proxy-rate); r=$(ratio "$e2e" "$px")
     row "3 end to end delivered (msg/s)" "$e2e" "proxy_pass $px" "$r" ">= 0.25" "$(verdict "$r" ">=" 0.25)"
     row "3 delivered during ingest (msg/s)" "$(median e2e-during)" "-" "-" "-" "-"
