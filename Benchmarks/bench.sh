@@ -273,6 +273,7 @@ gateway_config "$FLOOR_DIR" "$GW_PLAIN" "$GW_TLS"
 start_gateway "$FLOOR_DIR" "$GW_PLAIN"
 FLOOR_PID=$GATEWAY_PID
 
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
 echo "== $ROUNDS rounds of ${DURATION}s runs, $CONNS connections, targets alternating (this machine: $(nproc) cores)"
 for round in $(seq "$ROUNDS"); do
     echo "-- round $round"
@@ -327,27 +328,45 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 verdict() { awk -v v="$1" -v g="$3" -v op="$2" 'BEGIN {
     ok = (op == ">=") ? (v >= g) : (v <= g); print ok ? "PASS" : "FAIL" }'; }
 
+# Per-round ratios: each pairs two runs measured minutes apart at most, so their median resists the drift and
+# the neighbours' load on a shared machine better than a ratio of medians.
+per_round_ratio() {  # NAME NUMERATOR DENOMINATOR
+    local round a b
+    for round in $(seq "$ROUNDS"); do
+        a=$(awk -v f="$2" -v r="$round" '$1 == f && $2 == r {print $3}' "$RESULTS")
+        b=$(awk -v f="$3" -v r="$round" '$1 == f && $2 == r {print $3}' "$RESULTS")
+        [ -n "$a" ] && [ -n "$b" ] && record "$1" "$round" "$(ratio "$a" "$b")"
+    done
+}
+per_round_ratio ratio-floor floor-gw floor-nginx
+per_round_ratio ratio-tls tls-gw tls-nginx
+per_round_ratio ratio-ingest ingest-rate raw-rate
+per_round_ratio ratio-paused paused-rate raw-rate
+per_round_ratio ratio-e2e e2e-rate proxy-rate
+
 SUMMARY="$OUT/summary.txt"
 {
     echo "Interchange bench $(date -u +%Y-%m-%dT%H:%MZ): medians of $ROUNDS rounds, ${DURATION}s runs, wrk -t2 -c$CONNS, $(nproc) cores"
+    echo "load average (1 min) at start $LOAD_START, at end $(cut -d' ' -f1 /proc/loadavg): above ~3 on 2 cores, other work competed"
+    echo "values: medians of the rounds; ratio: median of the per-round ratios"
     printf '%-34s %14s %22s %8s %10s %6s\n' figure value baseline ratio goal result
     row() {  # name value baseline-label baseline-value ratio goal-text verdict
         printf '%-34s %14s %22s %8s %10s %6s\n' "$1" "$2" "$3" "$4" "$5" "$6"
     }
-    fgw=$(median floor-gw); fngx=$(median floor-nginx); r=$(ratio "$fgw" "$fngx")
+    fgw=$(median floor-gw); fngx=$(median floor-nginx); r=$(median ratio-floor)
     row "1 HTTP floor, plain (req/s)" "$fgw" "nginx $fngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
-    tgw=$(median tls-gw); tngx=$(median tls-nginx); r=$(ratio "$tgw" "$tngx")
+    tgw=$(median tls-gw); tngx=$(median tls-nginx); r=$(median ratio-tls)
     row "1 HTTP floor, TLS (req/s)" "$tgw" "nginx $tngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
-    ing=$(median ingest-rate); raw=$(median raw-rate); r=$(ratio "$ing" "$raw")
+    ing=$(median ingest-rate); raw=$(median raw-rate); r=$(median ratio-ingest)
     row "2 durable ingest (msg/s)" "$ing" "raw SQLite $raw" "$r" ">= 0.60" "$(verdict "$r" ">=" 0.6)"
     pau=$(median paused-rate)
-    row "2 ingest, delivery paused (msg/s)" "$pau" "raw SQLite $raw" "$(ratio "$pau" "$raw")" "(info)" "-"
+    row "2 ingest, delivery paused (msg/s)" "$pau" "raw SQLite $raw" "$(median ratio-paused)" "(info)" "-"
     row "2 durable ingest, absolute" "$ing" "-" "-" ">= 10000" "$(verdict "$ing" ">=" 10000)"
     p99=$(median ingest-p99)
     row "2 ingest p99 (ms)" "$p99" "raw p99 $(median raw-p99)" "-" "<= 25" "$(verdict "$p99" "<=" 25)"
     row "2 ingest p50 (ms)" "$(median ingest-p50)" "-" "-" "-" "-"
     row "2 ingest p99, delivery paused (ms)" "$(median paused-p99)" "-" "-" "(info)" "-"
-    e2e=$(median e2e-rate); px=$(median proxy-rate); r=$(ratio "$e2e" "$px")
+    e2e=$(median e2e-rate); px=$(median proxy-rate); r=$(median ratio-e2e)
     row "3 end to end delivered (msg/s)" "$e2e" "proxy_pass $px" "$r" ">= 0.25" "$(verdict "$r" ">=" 0.25)"
     row "3 delivered during ingest (msg/s)" "$(median e2e-during)" "-" "-" "-" "-"
     row "3 backlog at end of ingest (msgs)" "$(median e2e-backlog)" "-" "-" "-" "-"
