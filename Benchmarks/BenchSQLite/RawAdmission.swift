@@ -7,7 +7,7 @@ import Store
 /// events) one per call through ``SQLiteStore/admit(_:)``, so the store's single writer group-commits them
 /// (WAL, `synchronous=FULL`) exactly as it does behind the HTTP ingest path.
 ///
-/// `bench-sqlite --db PATH [--seconds S] [--tasks N]` prints one line:
+/// `bench-sqlite --db PATH [--seconds S] [--tasks N] [--max-batch N] [--batch-delay-ms N]` prints one line:
 /// `raw-sqlite admitted=N seconds=S rate=R p50_ms=X p99_ms=Y`.
 enum RawAdmission {
     /// Runs the benchmark; returns the exit status.
@@ -15,6 +15,7 @@ enum RawAdmission {
         var path = ""
         var seconds = 10.0
         var tasks = 64
+        var options = SQLiteStore.Options()
         var index = 0
         while index < arguments.count {
             let value = index + 1 < arguments.count ? arguments[index + 1] : ""
@@ -22,8 +23,11 @@ enum RawAdmission {
             case "--db": path = value
             case "--seconds": seconds = Double(value) ?? -1
             case "--tasks": tasks = Int(value) ?? -1
+            // Diagnostics only: the bench runs the store's defaults.
+            case "--max-batch": options.maxBatch = Int(value) ?? options.maxBatch
+            case "--batch-delay-ms": options.maxBatchDelay = .milliseconds(Int(value) ?? 2)
             default:
-                FileHandle.standardError.write(Data("usage: bench-sqlite --db PATH [--seconds S] [--tasks N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: bench-sqlite --db PATH [--seconds S] [--tasks N] [--max-batch N] [--batch-delay-ms N]\n".utf8))
                 return 2
             }
             index += 2
@@ -34,7 +38,7 @@ enum RawAdmission {
         }
         let store: SQLiteStore
         do {
-            store = try SQLiteStore(path: path, node: "bench")
+            store = try SQLiteStore(path: path, node: "bench", options: options)
         } catch {
             FileHandle.standardError.write(Data("bench-sqlite: \(error)\n".utf8))
             return 1
