@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "Gateway", dependencies: ["Messages", "Agencies", "HTTPCore", "HTTP", "Store", "Delivery", "COpenSSL"]),
         .target(name: "Simulators", dependencies: ["HTTPCore", "HTTP", "Messages", "Agencies"]),
         .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators", "Store", "Messages"]),
+        .executableTarget(name: "BenchSink", dependencies: ["Simulators", "HTTP", "HTTPCore"], path: "Benchmarks/BenchSink"),
+        .executableTarget(name: "BenchSQLite", dependencies: ["Store", "Messages"], path: "Benchmarks/BenchSQLite"),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenSSL", "CSQLite", "CLibPQ", "CLinux"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

@@ -1,0 +1,382 @@
+#!/usr/bin/env bash
+# make bench: Interchange against baselines measured in the same run, on loopback, medians of alternating
+# rounds, printed as ratios. See Benchmarks/README.md for what each figure means.
+#
+#   BENCH_SECONDS   seconds per load run (default 10)
+#   BENCH_ROUNDS    rounds; each figure is the median over them (default 3)
+#   BENCH_CONNS     wrk connections (default 64)
+#   BENCH_DEST_CONCURRENCY  the gateway's requests in flight to the sink (default 64)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+DURATION=${BENCH_SECONDS:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
+CONNS=${BENCH_CONNS:-64}
+DEST_CONCURRENCY=${BENCH_DEST_CONCURRENCY:-64}
+BIN="$ROOT/.build/release"
+OUT="$ROOT/Benchmarks/out"
+LUA="$ROOT/Benchmarks/notes.lua"
+
+for tool in wrk nginx curl openssl; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool not found (make deps-bench installs it)" >&2; exit 1; }
+done
+NGINX=$(command -v nginx)
+
+echo "== building release binaries"
+(cd "$ROOT" && swift build -c release --product interchange >/dev/null \
+    && swift build -c release --product BenchSink >/dev/null \
+    && swift build -c release --product BenchSQLite >/dev/null)
+
+WORK=$(mktemp -d /tmp/interchange-bench.XXXXXX)
+mkdir -p "$OUT"
+RESULTS="$WORK/results.txt"   # lines: figure round value
+: >"$RESULTS"
+PIDS=()
+
+cleanup() {
+    local pid
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A free loopback port: random in 20000–59999, nothing listening, not handed out before in this run.
+USED_PORTS=" "
+free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        [[ $USED_PORTS == *" $port "* ]] && continue
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            USED_PORTS="$USED_PORTS$port "
+            echo "$port"
+            return
+        fi
+    done
+}
+
+# wait_http URL [curl options]: up to 20 s for any HTTP answer.
+wait_http() {
+    local url=$1; shift
+    for _ in $(seq 200); do
+        curl -sk -o /dev/null "$@" "$url" && return 0
+        sleep 0.1
+    done
+    echo "bench: $url did not come up" >&2
+    return 1
+}
+
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+record() { echo "$1 $2 $3" >>"$RESULTS"; }
+
+# field NAME LINE: the value of NAME=VALUE in a RESULT line.
+field() { sed -n "s/.*[[:space:]]$1=\([^[:space:]]*\).*/\1/p" <<<" $2"; }
+
+# --- certificates (one self-signed EC P-256 server certificate for both sides) ---
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+    -keyout "$WORK/server.key" -out "$WORK/server.crt" 2>/dev/null
+
+# --- the sink: one process for the whole run, reset before each measurement ---
+SINK_PORT=$(free_port)
+"$BIN/BenchSink" --port "$SINK_PORT" --loops 2 >"$WORK/sink.log" 2>&1 &
+PIDS+=($!)
+wait_http "http://127.0.0.1:$SINK_PORT/_control/received"
+sink_reset() { curl -s -X POST "http://127.0.0.1:$SINK_PORT/_control/reset" >/dev/null; }
+sink_count() { curl -s "http://127.0.0.1:$SINK_PORT/_control/received" | sed -n 's/.*"distinct":\([0-9]*\).*/\1/p'; }
+
+# --- nginx: plain, TLS and proxy_pass servers in one instance ---
+NGX_PLAIN=$(free_port); NGX_TLS=$(free_port); NGX_PROXY=$(free_port)
+mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
+NGX_USER=""
+[ "$(id -u)" = 0 ] && NGX_USER="user root;"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+$NGX_USER
+worker_processes 2;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 1000000;
+    client_body_temp_path $WORK/nginx/tmp/body;
+    proxy_temp_path $WORK/nginx/tmp/proxy;
+    fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
+    uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
+    scgi_temp_path $WORK/nginx/tmp/scgi;
+    upstream sink { server 127.0.0.1:$SINK_PORT; keepalive 64; }
+    server {
+        listen 127.0.0.1:$NGX_PLAIN;
+        location / { default_type application/json; return 200 '{"status":"ok"}'; }
+    }
+    server {
+        listen 127.0.0.1:$NGX_TLS ssl;
+        ssl_certificate $WORK/server.crt;
+        ssl_certificate_key $WORK/server.key;
+        location / { default_type application/json; return 200 '{"status":"ok"}'; }
+    }
+    server {
+        listen 127.0.0.1:$NGX_PROXY;
+        location / {
+            proxy_pass http://sink;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+EOF
+"$NGINX" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" >"$WORK/nginx/logs/stdout.log" 2>&1 &
+NGINX_PID=$!
+PIDS+=($NGINX_PID)
+wait_http "http://127.0.0.1:$NGX_PLAIN/healthz"
+
+# --- gateway configs ---
+TOKEN="bench-token-$(openssl rand -hex 16)"
+# gateway_config DIR PLAIN_PORT [TLS_PORT] [paused]: writes DIR/gateway.json (fresh store in DIR/data).
+# "paused" points the destination at a closed port with a breaker that opens on the first failure and stays
+# open, so the store does (almost) no delivery work while ingest is measured.
+gateway_config() {
+    local dir=$1 plain=$2 tls=${3:-} paused=${4:-}
+    local url="http://127.0.0.1:$SINK_PORT/notes" breaker=""
+    if [ "$paused" = paused ]; then
+        url="http://127.0.0.1:$(free_port)/notes"
+        breaker=', "breaker": {"failureThreshold": 1, "openMs": 3600000}'
+    fi
+    mkdir -p "$dir"
+    printf '%s\n' "$TOKEN" >"$dir/bench.token"
+    local listeners="{\"name\": \"plain\", \"host\": \"127.0.0.1\", \"port\": $plain, \"role\": \"agency\", \"plain\": true}"
+    if [ -n "$tls" ]; then
+        listeners="$listeners, {\"name\": \"tls\", \"host\": \"127.0.0.1\", \"port\": $tls, \"role\": \"agency\",
+          \"tls\": {\"certificate\": \"$WORK/server.crt\", \"key\": \"$WORK/server.key\", \"clientCertificates\": \"none\"}}"
+    fi
+    cat >"$dir/gateway.json" <<EOF
+{
+  "node": "bench",
+  "listeners": [$listeners],
+  "store": "sqlite:$dir/data/interchange.db",
+  "agencies": [
+    {"id": "bench", "kind": "hospital", "name": "Benchmark sender", "auth": {"tokenFile": "$dir/bench.token"},
+     "types": ["test.note"]}
+  ],
+  "destinations": [
+    {"id": "sink", "url": "$url", "format": "canonical.json",
+     "timeoutMs": 10000, "concurrency": $DEST_CONCURRENCY$breaker}
+  ],
+  "routes": [{"type": "test.note", "destinations": ["sink"]}]
+}
+EOF
+}
+
+# start_gateway DIR PORT: runs `interchange serve` and waits for /healthz; sets GATEWAY_PID.
+start_gateway() {
+    (cd "$1" && exec "$BIN/interchange" serve --config "$1/gateway.json") >"$1/serve.log" 2>&1 &
+    GATEWAY_PID=$!
+    PIDS+=($GATEWAY_PID)
+    wait_http "http://127.0.0.1:$2/healthz" || { cat "$1/serve.log" >&2; exit 1; }
+}
+
+# wrk_rps LABEL ROUND URL: plain GET load; records requests/s.
+wrk_rps() {
+    local out
+    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" --latency "$3")
+    echo "$out" >"$WORK/$1-$2.wrk"
+    local rps
+    rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+    local errors
+    errors=$(awk '/Non-2xx or 3xx responses:/ {print $5}' <<<"$out")
+    record "$1" "$2" "$rps"
+    printf '  %-16s %10.0f req/s%s\n' "$1" "$rps" "${errors:+  (non-2xx: $errors)}"
+}
+
+# ingest_paused ROUND: durable ingest with delivery held off (diagnostic: HTTP + store, no delivery work).
+ingest_paused() {
+    local round=$1 dir="$WORK/paused-$1" port
+    port=$(free_port)
+    gateway_config "$dir" "$port" "" paused
+    start_gateway "$dir" "$port"
+    local out line
+    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$LUA" "http://127.0.0.1:$port/v1/test/notes" \
+        -- "gp$round-$RANDOM" "$TOKEN" 202)
+    stop_pid "$GATEWAY_PID"
+    echo "$out" >"$WORK/paused-$round.wrk"
+    line=$(grep '^RESULT' <<<"$out")
+    local rate
+    rate=$(awk -v n="$(field acked "$line")" -v s="$(field seconds "$line")" 'BEGIN {printf "%.1f", n / s}')
+    record paused-rate "$round" "$rate"
+    record paused-p99 "$round" "$(field p99_ms "$line")"
+    printf '  %-16s %10s msg/s acked, delivery paused (p50 %s ms, p99 %s ms; 4xx %s, 5xx %s)\n' \
+        ingest-paused "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field s4xx "$line")" \
+        "$(field s5xx "$line")"
+    rm -rf "$dir"
+}
+
+# ingest_e2e ROUND: durable ingest with delivery to the sink running (figure 2), then the time until the sink
+# has every acknowledged message (figure 3).
+ingest_e2e() {
+    local round=$1 dir="$WORK/ingest-$1" port
+    port=$(free_port)
+    gateway_config "$dir" "$port"
+    start_gateway "$dir" "$port"
+    sink_reset
+    local start ingest_end out line acked secs at_end delivered deadline done_at
+    start=$(date +%s.%N)
+    out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$LUA" "http://127.0.0.1:$port/v1/test/notes" \
+        -- "gw$round-$RANDOM" "$TOKEN" 202)
+    ingest_end=$(date +%s.%N)
+    echo "$out" >"$WORK/ingest-$round.wrk"
+    line=$(grep '^RESULT' <<<"$out")
+    acked=$(field acked "$line"); secs=$(field seconds "$line")
+    at_end=$(sink_count)
+    # Drain: wait (up to 120 s) until the sink holds every acknowledged message. The sink may end with a few
+    # more than wrk counted: requests in flight when wrk stopped were stored and delivered but not counted.
+    delivered=$at_end
+    deadline=$(( $(date +%s) + 120 ))
+    while [ "$delivered" -lt "$acked" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+        sleep 0.05
+        delivered=$(sink_count)
+    done
+    done_at=$(date +%s.%N)
+    stop_pid "$GATEWAY_PID"
+    [ "$delivered" -gt "$acked" ] && delivered=$acked
+    [ "$at_end" -gt "$acked" ] && at_end=$acked
+    local rate e2e during drain
+    rate=$(awk -v n="$acked" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
+    e2e=$(awk -v n="$delivered" -v a="$start" -v b="$done_at" 'BEGIN {printf "%.1f", n / (b - a)}')
+    during=$(awk -v n="$at_end" -v a="$start" -v b="$ingest_end" 'BEGIN {printf "%.1f", n / (b - a)}')
+    drain=$(awk -v a="$ingest_end" -v b="$done_at" 'BEGIN {printf "%.2f", b - a}')
+    record ingest-rate "$round" "$rate"
+    record ingest-p50 "$round" "$(field p50_ms "$line")"
+    record ingest-p99 "$round" "$(field p99_ms "$line")"
+    record e2e-rate "$round" "$e2e"
+    record e2e-during "$round" "$during"
+    record e2e-backlog "$round" $((acked - at_end))
+    record e2e-drain "$round" "$drain"
+    record e2e-missing "$round" $((acked - delivered))
+    printf '  %-16s %10s msg/s acked (p50 %s ms, p99 %s ms; 4xx %s, 5xx %s, socket errors %s)\n' \
+        ingest-gw "$rate" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
+        "$(field s4xx "$line")" "$(field s5xx "$line")" "$(field errors "$line")"
+    printf '  %-16s %10s msg/s delivered end to end (%s/s during ingest; backlog %s at end, drained in %s s; missing %s)\n' \
+        e2e-gw "$e2e" "$during" $((acked - at_end)) "$drain" $((acked - delivered))
+    rm -rf "$dir"
+}
+
+FLOOR_DIR="$WORK/floor"
+GW_PLAIN=$(free_port); GW_TLS=$(free_port)
+gateway_config "$FLOOR_DIR" "$GW_PLAIN" "$GW_TLS"
+start_gateway "$FLOOR_DIR" "$GW_PLAIN"
+FLOOR_PID=$GATEWAY_PID
+
+LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
+echo "== $ROUNDS rounds of ${DURATION}s runs, $CONNS connections, targets alternating (this machine: $(nproc) cores)"
+for round in $(seq "$ROUNDS"); do
+    echo "-- round $round"
+    # Alternate which side goes first so drift over the run doesn't favour one.
+    if [ $((round % 2)) = 1 ]; then order="gw nginx"; else order="nginx gw"; fi
+
+    # 1. HTTP floor, plain and TLS.
+    for side in $order; do
+        if [ "$side" = gw ]; then wrk_rps floor-gw "$round" "http://127.0.0.1:$GW_PLAIN/healthz"
+        else wrk_rps floor-nginx "$round" "http://127.0.0.1:$NGX_PLAIN/healthz"; fi
+    done
+    for side in $order; do
+        if [ "$side" = gw ]; then wrk_rps tls-gw "$round" "https://127.0.0.1:$GW_TLS/healthz"
+        else wrk_rps tls-nginx "$round" "https://127.0.0.1:$NGX_TLS/healthz"; fi
+    done
+
+    for side in $order; do
+        if [ "$side" = gw ]; then
+            ingest_paused "$round"
+            ingest_e2e "$round"
+        else
+            # Baseline A: the store's group commit without HTTP.
+            raw=$("$BIN/BenchSQLite" --db "$WORK/raw-$round.db" --seconds "$DURATION" --tasks "$CONNS")
+            record raw-rate "$round" "$(field rate "$raw")"
+            record raw-p99 "$round" "$(field p99_ms "$raw")"
+            printf '  %-16s %10s msg/s (p50 %s ms, p99 %s ms)\n' raw-sqlite "$(field rate "$raw")" \
+                "$(field p50_ms "$raw")" "$(field p99_ms "$raw")"
+            rm -f "$WORK/raw-$round".db*
+            # Baseline B: nginx proxy_pass to the same sink.
+            sink_reset
+            out=$(wrk -t2 -c"$CONNS" -d"${DURATION}s" -s "$LUA" "http://127.0.0.1:$NGX_PROXY/notes" \
+                -- "px$round-$RANDOM" - 200)
+            echo "$out" >"$WORK/proxy-$round.wrk"
+            line=$(grep '^RESULT' <<<"$out")
+            delivered=$(sink_count)
+            rate=$(awk -v n="$delivered" -v s="$(field seconds "$line")" 'BEGIN {printf "%.1f", n / s}')
+            record proxy-rate "$round" "$rate"
+            printf '  %-16s %10s msg/s delivered (p99 %s ms; non-200 %s)\n' nginx-proxy "$rate" \
+                "$(field p99_ms "$line")" $(( $(field s4xx "$line") + $(field s5xx "$line") + $(field other2xx "$line") ))
+        fi
+    done
+done
+
+# --- summary ---
+median() {
+    awk -v f="$1" '$1 == f {print $3}' "$RESULTS" | sort -g | awk '{v[NR] = $1} END {
+        if (NR == 0) { print "nan"; exit }
+        if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
+# verdict VALUE OP GOAL
+verdict() { awk -v v="$1" -v g="$3" -v op="$2" 'BEGIN {
+    ok = (op == ">=") ? (v >= g) : (v <= g); print ok ? "PASS" : "FAIL" }'; }
+
+# Per-round ratios: each pairs two runs measured minutes apart at most, so their median resists the drift and
+# the neighbours' load on a shared machine better than a ratio of medians.
+per_round_ratio() {  # NAME NUMERATOR DENOMINATOR
+    local round a b
+    for round in $(seq "$ROUNDS"); do
+        a=$(awk -v f="$2" -v r="$round" '$1 == f && $2 == r {print $3}' "$RESULTS")
+        b=$(awk -v f="$3" -v r="$round" '$1 == f && $2 == r {print $3}' "$RESULTS")
+        [ -n "$a" ] && [ -n "$b" ] && record "$1" "$round" "$(ratio "$a" "$b")"
+    done
+}
+per_round_ratio ratio-floor floor-gw floor-nginx
+per_round_ratio ratio-tls tls-gw tls-nginx
+per_round_ratio ratio-ingest ingest-rate raw-rate
+per_round_ratio ratio-paused paused-rate raw-rate
+per_round_ratio ratio-e2e e2e-rate proxy-rate
+
+SUMMARY="$OUT/summary.txt"
+{
+    echo "Interchange bench $(date -u +%Y-%m-%dT%H:%MZ): medians of $ROUNDS rounds, ${DURATION}s runs, wrk -t2 -c$CONNS, $(nproc) cores"
+    echo "load average (1 min) at start $LOAD_START, at end $(cut -d' ' -f1 /proc/loadavg): above ~3 on 2 cores, other work competed"
+    echo "values: medians of the rounds; ratio: median of the per-round ratios"
+    printf '%-34s %14s %22s %8s %10s %6s\n' figure value baseline ratio goal result
+    row() {  # name value baseline-label baseline-value ratio goal-text verdict
+        printf '%-34s %14s %22s %8s %10s %6s\n' "$1" "$2" "$3" "$4" "$5" "$6"
+    }
+    fgw=$(median floor-gw); fngx=$(median floor-nginx); r=$(median ratio-floor)
+    row "1 HTTP floor, plain (req/s)" "$fgw" "nginx $fngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
+    tgw=$(median tls-gw); tngx=$(median tls-nginx); r=$(median ratio-tls)
+    row "1 HTTP floor, TLS (req/s)" "$tgw" "nginx $tngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
+    ing=$(median ingest-rate); raw=$(median raw-rate); r=$(median ratio-ingest)
+    row "2 durable ingest (msg/s)" "$ing" "raw SQLite $raw" "$r" ">= 0.60" "$(verdict "$r" ">=" 0.6)"
+    pau=$(median paused-rate)
+    row "2 ingest, delivery paused (msg/s)" "$pau" "raw SQLite $raw" "$(median ratio-paused)" "(info)" "-"
+    row "2 durable ingest, absolute" "$ing" "-" "-" ">= 10000" "$(verdict "$ing" ">=" 10000)"
+    p99=$(median ingest-p99)
+    row "2 ingest p99 (ms)" "$p99" "raw p99 $(median raw-p99)" "-" "<= 25" "$(verdict "$p99" "<=" 25)"
+    row "2 ingest p50 (ms)" "$(median ingest-p50)" "-" "-" "-" "-"
+    row "2 ingest p99, delivery paused (ms)" "$(median paused-p99)" "-" "-" "(info)" "-"
+    e2e=$(median e2e-rate); px=$(median proxy-rate); r=$(median ratio-e2e)
+    row "3 end to end delivered (msg/s)" "$e2e" "proxy_pass $px" "$r" ">= 0.25" "$(verdict "$r" ">=" 0.25)"
+    row "3 delivered during ingest (msg/s)" "$(median e2e-during)" "-" "-" "-" "-"
+    row "3 backlog at end of ingest (msgs)" "$(median e2e-backlog)" "-" "-" "-" "-"
+    row "3 drain time after ingest (s)" "$(median e2e-drain)" "-" "-" "-" "-"
+    missing=$(awk '$1 == "e2e-missing" {s += $3} END {print s + 0}' "$RESULTS")
+    row "3 acked but never delivered" "$missing" "-" "-" "= 0" "$( [ "$missing" = 0 ] && echo PASS || echo FAIL)"
+    echo
+    echo "per round:"
+    sort -k1,1 -k2,2n "$RESULTS" | awk '{printf "  %-16s round %s  %s\n", $1, $2, $3}'
+} >"$SUMMARY"
+echo
+cat "$SUMMARY"
+echo "(written to ${SUMMARY#"$ROOT"/})"
