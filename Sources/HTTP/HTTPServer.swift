@@ -55,6 +55,7 @@ public final class HTTPServer: Sendable {
             var listeners: [Int32] = []
             var port = configuration.port
             do {
+                try Listener.ensureFree(host: configuration.host, port: port)
                 for _ in 0..<count {
                     let fd = try Listener.bind(host: configuration.host, port: port)
                     listeners.append(fd)

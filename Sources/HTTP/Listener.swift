@@ -3,7 +3,16 @@ import Glibc
 
 /// Listening sockets: non-blocking, `SO_REUSEADDR` + `SO_REUSEPORT` so each loop has its own.
 enum Listener {
-    static func bind(host: String, port: Int) throws -> Int32 {
+    /// Fails if something already listens on `host:port`. The loops' sockets share the port through
+    /// `SO_REUSEPORT`, which would also let a second gateway (same user) bind it and silently take half the
+    /// connections; a probe without that option is refused by any existing listener.
+    static func ensureFree(host: String, port: Int) throws {
+        guard port != 0 else { return }
+        let fd = try bind(host: host, port: port, reusePort: false, listening: false)
+        close(fd)
+    }
+
+    static func bind(host: String, port: Int, reusePort: Bool = true, listening: Bool = true) throws -> Int32 {
         let isV6 = host.contains(":")
         let family = isV6 ? AF_INET6 : AF_INET
         let fd = socket(family, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
@@ -11,7 +20,7 @@ enum Listener {
         var one: Int32 = 1
         let size = socklen_t(MemoryLayout<Int32>.size)
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, size)
-        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size)
+        if reusePort { _ = setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, size) }
         let rc: Int32
         if isV6 {
             var addr = sockaddr_in6()
@@ -45,6 +54,7 @@ enum Listener {
             close(fd)
             throw HTTPServerError("bind \(host):\(port)", errno: e)
         }
+        guard listening else { return fd }
         guard listen(fd, 1024) == 0 else {
             let e = errno
             close(fd)
