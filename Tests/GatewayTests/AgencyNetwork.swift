@@ -76,7 +76,7 @@ final class AgencyNetwork: @unchecked Sendable {
             {"id": "population", "url": "\(population.baseURL)/v1/citizens", "format": "population.lookup", \(tls), "timeoutMs": 2000}
           ],
           "destinationTemplates": [
-            {"id": "doj-{province}", "url": "\(justice.baseURL)/doj/{province}/records", "format": "judicial.record",
+            {"id": "doj-{province}", "url": "\(justice.baseURL)/doj/{province}/records", "format": "justice.doj",
              "provinces": "all", \(tls), \(fast), "concurrency": 2}
           ],
           "routes": [

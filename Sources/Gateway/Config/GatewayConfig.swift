@@ -42,7 +42,8 @@ public struct GatewayConfig: Sendable {
     /// The message types the gateway knows (DESIGN.md "Message types"); agencies and routes may name only these.
     /// The destination wire formats this build can encode (``DestinationFactory``).
     public static let knownFormats: Set<String> = [
-        "canonical.json", "healthbook.visit", "bhxh.portal", "judicial.record", "vneid.certificate", "population.lookup",
+        "canonical.json", "healthbook.visit", "bhxh.portal", "judicial.record", "justice.doj", "vneid.certificate",
+        "population.lookup",
     ]
 
     public static let knownMessageTypes: [MessageType] = [

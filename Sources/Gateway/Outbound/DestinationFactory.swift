@@ -74,7 +74,7 @@ struct DestinationFactory: Sendable {
         switch format {
         case "healthbook.visit":
             return Self.encoding(with: HealthBookEncoder(), for: "the e-health book")
-        case "judicial.record":
+        case "judicial.record", "justice.doj":
             return Self.encoding(with: JusticeRecordEncoder(), for: "a judicial record agency")
         case "vneid.certificate":
             return Self.encoding(with: VNeIDCertificateEncoder(), for: "VNeID")
