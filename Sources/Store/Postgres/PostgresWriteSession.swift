@@ -1,0 +1,176 @@
+import Foundation
+import Messages
+
+/// The writer thread's state: its connection and the head of this node's log chain.
+///
+/// Used only on the writer thread (and before it starts, by `PostgresStore.init`). Every write transaction
+/// takes the log's advisory transaction lock first, so entries get sequence numbers in commit order even
+/// with several nodes, and this node's chain head (kept in memory, re-read whenever another writer appended)
+/// is never raced.
+final class PostgresWriteSession {
+    let db: PGConnection
+    let node: String
+
+    /// The chain position after the last entry written (possibly uncommitted).
+    struct Mark {
+        var lastSeq: Int64
+        var headHash: String
+    }
+
+    private var head: Mark
+    private var committed: Mark
+    private var inTransaction = false
+
+    init(db: PGConnection, node: String) {
+        self.db = db
+        self.node = node
+        // lastSeq -1 never matches the table, so the first `begin` reads the real head.
+        head = Mark(lastSeq: -1, headHash: LogChain.genesis)
+        committed = head
+    }
+
+    func mark() -> Mark { head }
+
+    func reset(to mark: Mark) { head = mark }
+
+    /// `BEGIN`, the log lock, and the chain head (re-read only if someone else appended since our commit).
+    func begin() throws(StoreError) {
+        try db.reconnectIfBroken()
+        try db.exec("BEGIN")
+        inTransaction = true
+        try db.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.logLock)])
+        let lastSeq = try db.query("SELECT COALESCE(MAX(seq), 0) FROM log").int64(0, 0)
+        if lastSeq != committed.lastSeq {
+            let row = try db.query(
+                "SELECT hash FROM log WHERE node = $1 ORDER BY seq DESC LIMIT 1",
+                [.text(node)]
+            )
+            head = Mark(lastSeq: lastSeq, headHash: row.rows > 0 ? row.text(0, 0) : LogChain.genesis)
+            committed = head
+        }
+    }
+
+    /// `COMMIT`: durable once the server answers (`synchronous_commit` on, the server's default).
+    func commit() throws(StoreError) {
+        inTransaction = false
+        try db.exec("COMMIT")
+        committed = head
+    }
+
+    /// Rolls back the open transaction, if any, and the chain head with it.
+    func rollback() {
+        if inTransaction && !db.isBroken {
+            _ = try? db.exec("ROLLBACK")
+        }
+        inTransaction = false
+        head = committed
+    }
+
+    /// Appends entries to the log, chained to this node's previous one, in one statement.
+    ///
+    /// - Parameter indexKeys: per entry, whether to index its `keys` in `log_keys` (not needed when the
+    ///   entry's message carries the same keys in `message_keys`).
+    func appendLog(_ events: [LogEvent], indexKeys: (LogEvent) -> Bool = { _ in true }) throws(StoreError) {
+        guard !events.isEmpty else { return }
+        var seqs: [Int64?] = []
+        var ats: [Int64?] = []
+        var messageIds: [String?] = []
+        var destinations: [String?] = []
+        var names: [String?] = []
+        var types: [String?] = []
+        var senders: [String?] = []
+        var details: [String?] = []
+        var actors: [String?] = []
+        var prevHashes: [String?] = []
+        var hashes: [String?] = []
+        var keyValues: [String?] = []
+        var keyKinds: [String?] = []
+        var keySeqs: [Int64?] = []
+        var position = head
+        for event in events {
+            let seq = position.lastSeq + 1
+            let at = PGParam.millis(event.at)
+            let hash = LogChain.hash(
+                prevHash: position.headHash,
+                seq: seq,
+                node: node,
+                atMillis: at,
+                messageId: event.messageId?.rawValue,
+                destination: event.destination,
+                event: event.event,
+                type: event.type,
+                sender: event.sender,
+                detail: event.detail,
+                actor: event.actor
+            )
+            seqs.append(seq)
+            ats.append(at)
+            messageIds.append(event.messageId?.rawValue)
+            destinations.append(event.destination)
+            names.append(event.event)
+            types.append(event.type)
+            senders.append(event.sender)
+            details.append(event.detail)
+            actors.append(event.actor)
+            prevHashes.append(position.headHash)
+            hashes.append(hash)
+            if !event.keys.isEmpty && indexKeys(event) {
+                for key in event.keys {
+                    keyValues.append(key.value)
+                    keyKinds.append(key.kind)
+                    keySeqs.append(seq)
+                }
+            }
+            position = Mark(lastSeq: seq, headHash: hash)
+        }
+        try db.query(
+            """
+            INSERT INTO log(seq, node, at, message_id, destination, event, type, sender, detail, actor, prev_hash, hash)
+            SELECT s, $2::text, a, m, d, e, t, se, de, ac, p, h
+            FROM unnest($1::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                $9::text[], $10::text[], $11::text[], $12::text[]) AS x(s, a, m, d, e, t, se, de, ac, p, h)
+            """,
+            [
+                .intArray(seqs), .text(node), .intArray(ats), .textArray(messageIds), .textArray(destinations),
+                .textArray(names), .textArray(types), .textArray(senders), .textArray(details),
+                .textArray(actors), .textArray(prevHashes), .textArray(hashes),
+            ]
+        )
+        if !keyValues.isEmpty {
+            try db.query(
+                """
+                INSERT INTO log_keys(value, kind, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
+                ON CONFLICT DO NOTHING
+                """,
+                [.textArray(keyValues), .textArray(keyKinds), .intArray(keySeqs)]
+            )
+        }
+        head = position
+    }
+
+    /// The type and sender of a stored message, to copy into its log events.
+    func typeAndSender(of id: MessageID) throws(StoreError) -> (type: String, sender: String)? {
+        let row = try db.query("SELECT type, sender FROM messages WHERE id = $1", [.text(id.rawValue)])
+        return row.rows > 0 ? (row.text(0, 0), row.text(0, 1)) : nil
+    }
+
+    /// Fills a message's type and sender into events that lack them.
+    func filled(_ event: LogEvent, cache: inout [MessageID: (type: String, sender: String)]) throws(StoreError)
+        -> LogEvent
+    {
+        guard let id = event.messageId, event.type == nil || event.sender == nil else { return event }
+        var event = event
+        let known: (type: String, sender: String)?
+        if let cached = cache[id] {
+            known = cached
+        } else {
+            known = try typeAndSender(of: id)
+            if let known { cache[id] = known }
+        }
+        if let known {
+            if event.type == nil { event.type = known.type }
+            if event.sender == nil { event.sender = known.sender }
+        }
+        return event
+    }
+}
