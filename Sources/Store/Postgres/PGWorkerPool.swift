@@ -32,7 +32,16 @@ final class PGWorkerPool: @unchecked Sendable {
         let result: Result<R, StoreError> = await withCheckedContinuation { continuation in
             let job: (Result<PGConnection, StoreError>) -> Void = { connection in
                 do throws(StoreError) {
-                    continuation.resume(returning: .success(try body(try connection.get())))
+                    let db = try connection.get()
+                    do throws(StoreError) {
+                        continuation.resume(returning: .success(try body(db)))
+                    } catch where db.isBroken {
+                        // The server dropped an idle connection (restart, failover, idle timeout): reconnect
+                        // and try once more. Pool jobs are reads and claims; a claim whose answer was lost only
+                        // leaves rows leased until the lease expires.
+                        try db.reconnectIfBroken()
+                        continuation.resume(returning: .success(try body(db)))
+                    }
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }

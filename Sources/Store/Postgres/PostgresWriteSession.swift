@@ -36,7 +36,13 @@ final class PostgresWriteSession {
     /// `BEGIN`, the log lock, and the chain head (re-read only if someone else appended since our commit).
     func begin() throws(StoreError) {
         try db.reconnectIfBroken()
-        try db.exec("BEGIN")
+        do throws(StoreError) {
+            try db.exec("BEGIN")
+        } catch where db.isBroken {
+            // The connection died while idle; nothing was sent yet, so reconnecting is safe.
+            try db.reconnectIfBroken()
+            try db.exec("BEGIN")
+        }
         inTransaction = true
         try db.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.logLock)])
         let lastSeq = try db.query("SELECT COALESCE(MAX(seq), 0) FROM log").int64(0, 0)
