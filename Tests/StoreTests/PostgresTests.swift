@@ -121,6 +121,36 @@ import Testing
         #expect(reclaimed.allSatisfy { $0.claimToken == 2 && $0.attempt == 2 })
     }
 
+    @Test(.enabled(if: serverSet)) func migratesAVersionOneDatabaseKeepingItsRows() async throws {
+        let database = try TestDatabase(.postgres)
+        defer { database.remove() }
+        let message = makeMessage(key: "LK-v1")
+        do {
+            let v1 = try TestDatabase.connect(database.location)
+            defer { v1.close() }
+            try PostgresSchema.migrate(v1, to: 1)
+            #expect(try PostgresSchema.version(v1) == 1)
+            try v1.exec(
+                """
+                INSERT INTO messages(id, type, sender, idem_key, content_hash, correlation_id, received_at, body)
+                VALUES ('\(message.id)', 'hospital.visit', '\(message.sender)', 'LK-v1', '\(message.contentHash)', 'c',
+                        \(PGParam.millis(t0)), '\\x7b7d');
+                INSERT INTO outbox(message_id, destination, status, received_at, next_attempt_at, updated_at)
+                VALUES ('\(message.id)', 'bhxh', 'dead', 0, 0, 0);
+                """
+            )
+        }
+        let store = try database.open()
+        defer { store.close() }
+        #expect(try await store.deliveries(of: message.id).map(\.status) == [.dead])
+        #expect(try await store.message(message.id)?.message.body == Array("{}".utf8))
+        #expect(try await store.admit([makeAdmission(message)]).first?.id == message.id)
+        #expect(try await store.replay(message.id, destination: nil, by: "op") == 1)
+        let raw = try TestDatabase.connect(database.location)
+        defer { raw.close() }
+        #expect(try PostgresSchema.version(raw) == PostgresSchema.latest)
+    }
+
     @Test(.enabled(if: serverSet)) func refusesANewerSchemaAndForeignTables() throws {
         let database = try TestDatabase(.postgres)
         defer { database.remove() }

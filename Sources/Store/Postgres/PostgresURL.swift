@@ -16,8 +16,8 @@ struct PostgresURL: Sendable, CustomStringConvertible {
     init(_ url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(StoreError) {
         raw = url
         redacted = PostgresURL.redact(url)
-        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
-            let components = URLComponents(string: url), components.host?.isEmpty == false
+        // The host may be empty (`postgresql:///db?host=/run/postgresql`, a Unix socket): libpq decides.
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), let components = URLComponents(string: url)
         else {
             throw StoreError(
                 code: .unavailable,

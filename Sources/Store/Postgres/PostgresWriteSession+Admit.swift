@@ -14,13 +14,14 @@ extension PostgresWriteSession {
         return results
     }
 
-    /// One round trip stores message, keys and outbox rows (the key and outbox inserts read the message
-    /// insert's `RETURNING`, so a conflict inserts nothing); a second appends the log entries.
+    /// One round trip stores message, keys, outbox rows and log entries: every insert after the first reads
+    /// the message insert's `RETURNING`, so a conflict inserts nothing (and the chain head stays put).
     private func admit(_ admission: PreparedAdmission) throws(StoreError) -> AdmissionResult {
         let message = admission.message
         let received = PGParam.millis(message.receivedAt)
-        let inserted = try db.query(
-            """
+        // Events about this message are found by its keys through message_keys.
+        let log = PGLogRows(admission.events, node: node, head: mark()) { $0.messageId != message.id }
+        var sql = """
             WITH m AS (
                 INSERT INTO messages(id, type, sender, idem_key, content_hash, correlation_id, received_at, body,
                     attributes)
@@ -35,23 +36,35 @@ extension PostgresWriteSession {
                 INSERT INTO outbox(message_id, destination, status, received_at, next_attempt_at, updated_at)
                 SELECT m.id, x.destination, x.status, $7::bigint, x.next_attempt_at, $12::bigint
                 FROM m, unnest($13::text[], $14::text[], $15::bigint[]) AS x(destination, status, next_attempt_at)
+            ), l AS (
+                INSERT INTO \(PGLogRows.insertColumns)
+                \(PGLogRows.select(from: 16)) WHERE EXISTS (SELECT 1 FROM m)
             )
-            SELECT count(*) FROM m
-            """,
-            [
-                .text(message.id.rawValue), .text(message.type.rawValue), .text(message.sender),
-                .text(message.idempotencyKey), .text(message.contentHash), .text(message.correlationId),
-                .int(received), .binary(message.body), .text(admission.attributesJSON),
-                .textArray(message.businessKeys.map(\.kind)), .textArray(message.businessKeys.map(\.value)),
-                .millis(Date()),
-                .textArray(admission.destinations.map(\.destination)),
-                .textArray(admission.destinations.map { ($0.held ? DeliveryStatus.held : .pending).rawValue }),
-                .intArray(admission.destinations.map { $0.notBefore.map(PGParam.millis) ?? received }),
-            ]
-        )
+            """
+        var params: [PGParam] = [
+            .text(message.id.rawValue), .text(message.type.rawValue), .text(message.sender),
+            .text(message.idempotencyKey), .text(message.contentHash), .text(message.correlationId),
+            .int(received), .binary(message.body), .text(admission.attributesJSON),
+            .textArray(message.businessKeys.map(\.kind)), .textArray(message.businessKeys.map(\.value)),
+            .millis(Date()),
+            .textArray(admission.destinations.map(\.destination)),
+            .textArray(admission.destinations.map { ($0.held ? DeliveryStatus.held : .pending).rawValue }),
+            .intArray(admission.destinations.map { $0.notBefore.map(PGParam.millis) ?? received }),
+        ]
+        params += log.params(node: node)
+        if log.hasKeys {
+            sql += """
+                , lk AS (
+                    INSERT INTO log_keys(value, kind, seq)
+                    \(PGLogRows.selectKeys(from: 28)) WHERE EXISTS (SELECT 1 FROM m)
+                    ON CONFLICT DO NOTHING
+                )
+                """
+            params += log.keyParams
+        }
+        let inserted = try db.query(sql + "\nSELECT count(*) FROM m", params)
         guard inserted.int64(0, 0) == 1 else { return .duplicate(try duplicate(of: message)) }
-        // Events about this message are found by its keys through message_keys.
-        try appendLog(admission.events) { $0.messageId != message.id }
+        advance(to: log.end)
         return .stored(message.id)
     }
 

@@ -78,81 +78,19 @@ final class PostgresWriteSession {
     ///   entry's message carries the same keys in `message_keys`).
     func appendLog(_ events: [LogEvent], indexKeys: (LogEvent) -> Bool = { _ in true }) throws(StoreError) {
         guard !events.isEmpty else { return }
-        var seqs: [Int64?] = []
-        var ats: [Int64?] = []
-        var messageIds: [String?] = []
-        var destinations: [String?] = []
-        var names: [String?] = []
-        var types: [String?] = []
-        var senders: [String?] = []
-        var details: [String?] = []
-        var actors: [String?] = []
-        var prevHashes: [String?] = []
-        var hashes: [String?] = []
-        var keyValues: [String?] = []
-        var keyKinds: [String?] = []
-        var keySeqs: [Int64?] = []
-        var position = head
-        for event in events {
-            let seq = position.lastSeq + 1
-            let at = PGParam.millis(event.at)
-            let hash = LogChain.hash(
-                prevHash: position.headHash,
-                seq: seq,
-                node: node,
-                atMillis: at,
-                messageId: event.messageId?.rawValue,
-                destination: event.destination,
-                event: event.event,
-                type: event.type,
-                sender: event.sender,
-                detail: event.detail,
-                actor: event.actor
-            )
-            seqs.append(seq)
-            ats.append(at)
-            messageIds.append(event.messageId?.rawValue)
-            destinations.append(event.destination)
-            names.append(event.event)
-            types.append(event.type)
-            senders.append(event.sender)
-            details.append(event.detail)
-            actors.append(event.actor)
-            prevHashes.append(position.headHash)
-            hashes.append(hash)
-            if !event.keys.isEmpty && indexKeys(event) {
-                for key in event.keys {
-                    keyValues.append(key.value)
-                    keyKinds.append(key.kind)
-                    keySeqs.append(seq)
-                }
-            }
-            position = Mark(lastSeq: seq, headHash: hash)
-        }
-        try db.query(
-            """
-            INSERT INTO log(seq, node, at, message_id, destination, event, type, sender, detail, actor, prev_hash, hash)
-            SELECT s, $2::text, a, m, d, e, t, se, de, ac, p, h
-            FROM unnest($1::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                $9::text[], $10::text[], $11::text[], $12::text[]) AS x(s, a, m, d, e, t, se, de, ac, p, h)
-            """,
-            [
-                .intArray(seqs), .text(node), .intArray(ats), .textArray(messageIds), .textArray(destinations),
-                .textArray(names), .textArray(types), .textArray(senders), .textArray(details),
-                .textArray(actors), .textArray(prevHashes), .textArray(hashes),
-            ]
-        )
-        if !keyValues.isEmpty {
+        let rows = PGLogRows(events, node: node, head: head, indexKeys: indexKeys)
+        try db.query("INSERT INTO \(PGLogRows.insertColumns) \(PGLogRows.select(from: 1))", rows.params(node: node))
+        if rows.hasKeys {
             try db.query(
-                """
-                INSERT INTO log_keys(value, kind, seq) SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[])
-                ON CONFLICT DO NOTHING
-                """,
-                [.textArray(keyValues), .textArray(keyKinds), .intArray(keySeqs)]
+                "INSERT INTO log_keys(value, kind, seq) \(PGLogRows.selectKeys(from: 1)) ON CONFLICT DO NOTHING",
+                rows.keyParams
             )
         }
-        head = position
+        head = rows.end
     }
+
+    /// Moves the chain head past rows a statement has just inserted.
+    func advance(to mark: Mark) { head = mark }
 
     /// The type and sender of a stored message, to copy into its log events.
     func typeAndSender(of id: MessageID) throws(StoreError) -> (type: String, sender: String)? {
