@@ -3,7 +3,8 @@ import Messages
 
 /// Read queries and the claim, run on pool connections outside any explicit transaction.
 extension PGConnection {
-    static let logColumns = "seq, node, at, message_id, destination, event, type, sender, detail, actor, prev_hash, hash"
+    static let logColumns =
+        "seq, node, at, message_id, destination, event, type, sender, detail, actor, prev_hash, hash"
 
     /// Leases due rows of one destination in one autocommitted statement (durable when it returns). Rows
     /// locked by another node's claim are skipped, not waited for; expired leases are claimable by anyone.
@@ -198,7 +199,10 @@ extension PGConnection {
         let order = filter.oldestFirst ? "ASC" : "DESC"
         let limitParam = bind(.int(limit + 1))
         var entries = Self.logEntries(
-            try query("SELECT \(Self.logColumns) FROM log\(whereClause) ORDER BY seq \(order) LIMIT \(limitParam)", params)
+            try query(
+                "SELECT \(Self.logColumns) FROM log\(whereClause) ORDER BY seq \(order) LIMIT \(limitParam)",
+                params
+            )
         )
         var next: LogCursor?
         if entries.count > limit {

@@ -169,7 +169,8 @@ final class PGConnection {
     /// waits and deadlocks are `locked`, data corruption is `corrupt`, everything else (connection, disk,
     /// permissions) is `unavailable`.
     private func error(_ result: OpaquePointer?, doing sql: String) -> StoreError {
-        let state = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
+        let state =
+            result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
         var detail = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
         if detail == nil, let raw { detail = String(cString: PQerrorMessage(raw)) }
         let code: StoreError.Code

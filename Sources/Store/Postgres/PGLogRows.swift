@@ -76,7 +76,8 @@ struct PGLogRows {
             """
     }
 
-    static let insertColumns = "log(seq, node, at, message_id, destination, event, type, sender, detail, actor, prev_hash, hash)"
+    static let insertColumns =
+        "log(seq, node, at, message_id, destination, event, type, sender, detail, actor, prev_hash, hash)"
 
     /// The 12 parameters for ``select(from:)``.
     func params(node: String) -> [PGParam] {

@@ -17,7 +17,8 @@ struct PostgresURL: Sendable, CustomStringConvertible {
         raw = url
         redacted = PostgresURL.redact(url)
         // The host may be empty (`postgresql:///db?host=/run/postgresql`, a Unix socket): libpq decides.
-        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"), let components = URLComponents(string: url)
+        guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
+            let components = URLComponents(string: url)
         else {
             throw StoreError(
                 code: .unavailable,

@@ -32,7 +32,10 @@ extension PostgresWriteSession {
                     WHERE message_id = $1 AND destination = $2 AND status IN ('pending', 'held')
                       AND ($9::bigint IS NULL OR claims = $9)
                     """,
-                    [id, destination, .millis(at), status, .string(outcome.error), response, reference, .int(now), token]
+                    [
+                        id, destination, .millis(at), status, .string(outcome.error), response, reference, .int(now),
+                        token,
+                    ]
                 )
             case .dead(let reason):
                 try db.query(

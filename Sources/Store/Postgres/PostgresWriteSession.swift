@@ -36,16 +36,18 @@ final class PostgresWriteSession {
     /// `BEGIN`, the log lock, and the chain head (re-read only if someone else appended since our commit).
     func begin() throws(StoreError) {
         try db.reconnectIfBroken()
+        // One round trip: the simple-query protocol runs the three in order and answers with the last.
+        let begin = "BEGIN; SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock)); "
+            + "SELECT COALESCE(MAX(seq), 0) FROM log"
+        let lastSeq: Int64
         do throws(StoreError) {
-            try db.exec("BEGIN")
+            inTransaction = true
+            lastSeq = try db.exec(begin).int64(0, 0)
         } catch where db.isBroken {
-            // The connection died while idle; nothing was sent yet, so reconnecting is safe.
+            // The connection died while idle; nothing was done yet, so reconnecting is safe.
             try db.reconnectIfBroken()
-            try db.exec("BEGIN")
+            lastSeq = try db.exec(begin).int64(0, 0)
         }
-        inTransaction = true
-        try db.query("SELECT pg_advisory_xact_lock($1)", [.int(PostgresSchema.logLock)])
-        let lastSeq = try db.query("SELECT COALESCE(MAX(seq), 0) FROM log").int64(0, 0)
         if lastSeq != committed.lastSeq {
             let row = try db.query(
                 "SELECT hash FROM log WHERE node = $1 ORDER BY seq DESC LIMIT 1",
