@@ -3,7 +3,7 @@
 
 SWIFT        ?= swift
 APT_BUILD    := pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev openssl ca-certificates
-APT_TEST     := $(APT_BUILD) curl python3 procps prometheus
+APT_TEST     := $(APT_BUILD) curl python3 procps prometheus postgresql
 APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps
 APT_FUZZ     := $(APT_BUILD)
 
@@ -41,9 +41,15 @@ demo: release
 	.build/release/interchange demo --config config/gateway.json
 
 # Every test: unit, conformance over real sockets, TLS handshakes, store, delivery, crash safety.
+# The store tests run on SQLite and on a throwaway PostgreSQL server (Tests/postgres.sh), stopped and removed
+# afterwards even when tests fail.
 test: deps-test
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	@pgdir=$$(mktemp -d /tmp/interchange-pg.XXXXXX); \
+	trap 'Tests/postgres.sh stop "$$pgdir"' EXIT INT TERM; \
+	url=$$(Tests/postgres.sh start "$$pgdir") || exit 1; \
+	echo "PostgreSQL for the store tests: $$url (INTERCHANGE_TEST_PG)"; \
+	INTERCHANGE_TEST_PG="$$url" $(SWIFT) test
 
 # Load generator against the gateway and nginx in the same run; prints ratios.
 bench: deps-bench release

@@ -23,7 +23,7 @@ let package = Package(
 
         // I/O modules.
         .target(name: "HTTP", dependencies: ["HTTPCore", "CLinux", "COpenSSL"]),
-        .target(name: "Store", dependencies: ["Messages", "CSQLite", "COpenSSL"]),
+        .target(name: "Store", dependencies: ["Messages", "CSQLite", "CLibPQ", "COpenSSL"]),
         .target(name: "Delivery", dependencies: ["Messages", "CCurl"]),
 
         // The gateway: pipeline, config, routing, routing log service.

@@ -4,8 +4,8 @@ import Testing
 @testable import Store
 
 @Suite struct AdmitTests {
-    @Test func admitsAndReadsBack() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func admitsAndReadsBack(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let message = makeMessage(key: "LK-1", bodySize: 600)
             let results = try await store.admit([makeAdmission(message)])
             #expect(results == [.stored(message.id)])
@@ -34,17 +34,17 @@ import Testing
         }
     }
 
-    @Test func survivesReopen() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
+    @Test(arguments: StoreKind.available) func survivesReopen(kind: StoreKind) async throws {
+        let database = try TestDatabase(kind)
+        defer { database.remove() }
         let message = makeMessage(key: "LK-reopen")
         do {
-            let store = try SQLiteStore(path: dir.path())
+            let store = try database.open()
             _ = try await store.admit([makeAdmission(message)])
             store.close()
             await #expect(throws: StoreError.self) { try await store.admit([makeAdmission(makeMessage(key: "x"))]) }
         }
-        let store = try SQLiteStore(path: dir.path())
+        let store = try database.open()
         defer { store.close() }
         #expect(try await store.message(message.id)?.message.body == message.body)
         // The chain continues across restarts.
@@ -54,8 +54,8 @@ import Testing
         #expect(verification.checked == 4)
     }
 
-    @Test func groupCommitBatchesConcurrentAdmissions() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func groupCommitBatchesConcurrentAdmissions(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let count = 200
             let ids = try await withThrowingTaskGroup(of: AdmissionResult.self) { group in
                 for index in 0..<count {
@@ -79,8 +79,8 @@ import Testing
         }
     }
 
-    @Test func sequentialDuplicateAnswersTheOriginal() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func sequentialDuplicateAnswersTheOriginal(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let first = makeMessage(key: "LK-dup")
             let second = makeMessage(key: "LK-dup")  // new id, same content
             #expect(try await store.admit([makeAdmission(first)]) == [.stored(first.id)])
@@ -103,8 +103,8 @@ import Testing
         }
     }
 
-    @Test func sameKeyOtherContentIsAConflict() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func sameKeyOtherContentIsAConflict(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let first = makeMessage(key: "LK-c", content: "one")
             let second = makeMessage(key: "LK-c", content: "two")
             _ = try await store.admit([makeAdmission(first)])
@@ -119,8 +119,8 @@ import Testing
         }
     }
 
-    @Test func fiftyConcurrentIdenticalAdmissionsStoreOne() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func fiftyConcurrentIdenticalAdmissionsStoreOne(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let results = try await withThrowingTaskGroup(of: AdmissionResult.self) { group in
                 for _ in 0..<50 {
                     group.addTask { try await store.admit([makeAdmission(makeMessage(key: "LK-race"))])[0] }
@@ -144,8 +144,8 @@ import Testing
         }
     }
 
-    @Test func duplicatesWithinOneCallAreDetected() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func duplicatesWithinOneCallAreDetected(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let a = makeMessage(key: "LK-same-call")
             let b = makeMessage(key: "LK-same-call")
             let results = try await store.admit([makeAdmission(a), makeAdmission(b)])
@@ -158,8 +158,8 @@ import Testing
         }
     }
 
-    @Test func invalidAdmissionStoresNothingAndDoesNotHurtOthers() async throws {
-        try await withStore { store, _ async throws in
+    @Test(arguments: StoreKind.available) func invalidAdmissionStoresNothingAndDoesNotHurtOthers(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ async throws in
             let good = makeMessage(key: "LK-good")
             let bad = makeMessage(key: "LK-bad")
             let twice = [OutboxTarget(destination: "bhxh"), OutboxTarget(destination: "bhxh")]

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct LogTests {
     /// Two admitted messages (citizens A and B) plus unattached events.
-    private func seed(_ store: SQLiteStore) async throws -> (MessageID, MessageID) {
+    private func seed(_ store: any MessageStore) async throws -> (MessageID, MessageID) {
         let a = makeMessage(key: "LK-A", citizen: "001099000001")
         let b = makeMessage(key: "LK-B", sender: "hospital-79001", citizen: "079088000002", receivedAt: t0.addingTimeInterval(60))
         _ = try await store.admit([makeAdmission(a), makeAdmission(b)])
@@ -23,12 +23,12 @@ import Testing
         return (a.id, b.id)
     }
 
-    private func events(_ store: SQLiteStore, _ filter: LogFilter) async throws -> [LogEntry] {
+    private func events(_ store: any MessageStore, _ filter: LogFilter) async throws -> [LogEntry] {
         try await store.searchLog(filter, after: nil, limit: 100).entries
     }
 
-    @Test func filtersMatchEveryField() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func filtersMatchEveryField(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let (a, b) = try await seed(store)
             #expect(try await events(store, LogFilter()).count == 6)
             #expect(try await events(store, LogFilter(messageId: a)).map(\.event) == ["stored", "received"])
@@ -54,8 +54,8 @@ import Testing
         }
     }
 
-    @Test func paginationIsStableWhileEntriesAreAppended() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func paginationIsStableWhileEntriesAreAppended(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             try await store.appendLog((0..<100).map { LogEvent(event: "received", detail: "{\"n\":\($0)}", sender: "s") })
             let writer = Task {
                 for batch in 0..<20 {
@@ -92,43 +92,41 @@ import Testing
         }
     }
 
-    @Test func chainVerifiesAndNamesAnEditedEntry() async throws {
-        try await withStore { store, path in
+    @Test(arguments: StoreKind.available) func chainVerifiesAndNamesAnEditedEntry(kind: StoreKind) async throws {
+        try await withStore(kind) { store, database in
             _ = try await seed(store)
             var verification = try await store.verifyLog()
             #expect(verification == LogVerification(ok: true, checked: 6))
 
-            let raw = try rawConnection(path)
-            try raw.exec("UPDATE log SET detail = '{\"status\":200}' WHERE seq = 4")
+            try database.execute("UPDATE log SET detail = '{\"status\":200}' WHERE seq = 4")
             verification = try await store.verifyLog()
             #expect(!verification.ok)
             #expect(verification.firstBad == 4)
             #expect(verification.checked == 3)
             #expect(verification.reason?.contains("edited") == true)
-            raw.close()
         }
     }
 
-    @Test func chainNamesTheEntryAfterADeletedOne() async throws {
-        try await withStore { store, path in
+    @Test(arguments: StoreKind.available) func chainNamesTheEntryAfterADeletedOne(kind: StoreKind) async throws {
+        try await withStore(kind) { store, database in
             _ = try await seed(store)
-            let raw = try rawConnection(path)
-            try raw.exec("DELETE FROM log WHERE seq = 3")
+            try database.execute("DELETE FROM log WHERE seq = 3")
             let verification = try await store.verifyLog()
             #expect(!verification.ok)
             #expect(verification.firstBad == 4)
             #expect(verification.reason?.contains("deleted") == true)
-            raw.close()
         }
     }
 
-    @Test func chainsAreKeptPerNodeAndResumeAfterForeignWrites() async throws {
-        let dir = try TempDir()
-        defer { dir.remove() }
-        let first = try SQLiteStore(path: dir.path(), node: "node-a")
+    @Test(arguments: StoreKind.available) func chainsAreKeptPerNodeAndResumeAfterForeignWrites(kind: StoreKind)
+        async throws
+    {
+        let database = try TestDatabase(kind)
+        defer { database.remove() }
+        let first = try database.open(node: "node-a")
         try await first.appendLog([LogEvent(event: "received"), LogEvent(event: "stored")])
         first.close()
-        let second = try SQLiteStore(path: dir.path(), node: "node-b")
+        let second = try database.open(node: "node-b")
         defer { second.close() }
         try await second.appendLog([LogEvent(event: "received")])
         let entries = try await second.searchLog(LogFilter(oldestFirst: true), after: nil, limit: 10).entries

@@ -4,7 +4,7 @@ import Testing
 @testable import Store
 
 @Suite struct OutboxTests {
-    private func admitThree(_ store: SQLiteStore, destinations: [OutboxTarget]? = nil) async throws -> [MessageID] {
+    private func admitThree(_ store: any MessageStore, destinations: [OutboxTarget]? = nil) async throws -> [MessageID] {
         var ids: [MessageID] = []
         for index in 0..<3 {
             let message = makeMessage(key: "LK-o\(index)", receivedAt: t0.addingTimeInterval(Double(index)))
@@ -13,8 +13,8 @@ import Testing
         return ids
     }
 
-    @Test func claimedRowsAreLeasedUntilTheLeaseExpires() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func claimedRowsAreLeasedUntilTheLeaseExpires(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let ids = try await admitThree(store)
             let now = t0.addingTimeInterval(10)
             let first = try await store.claim(destination: "bhxh", limit: 2, lease: .seconds(30), now: now)
@@ -39,8 +39,8 @@ import Testing
         }
     }
 
-    @Test func staleLeaseHolderCannotRegressTheRow() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func staleLeaseHolderCannotRegressTheRow(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let id = try await admitThree(store)[0]
             let now = t0.addingTimeInterval(10)
             let stale = try #require(try await store.claim(destination: "bhxh", limit: 1, lease: .seconds(5), now: now).first)
@@ -91,8 +91,8 @@ import Testing
         }
     }
 
-    @Test func retryScheduleIsRespected() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func retryScheduleIsRespected(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let id = try await admitThree(store, destinations: [OutboxTarget(destination: "doj")])[0]
             let now = t0.addingTimeInterval(10)
             let items = try await store.claim(destination: "doj", limit: 1, lease: .seconds(30), now: now)
@@ -115,8 +115,8 @@ import Testing
         }
     }
 
-    @Test func heldRowsWaitForRelease() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func heldRowsWaitForRelease(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let message = makeMessage(key: "LK-held")
             let notBefore = t0.addingTimeInterval(100)
             _ = try await store.admit([
@@ -143,8 +143,8 @@ import Testing
         }
     }
 
-    @Test func replayRequeuesExactlyOncePerDestination() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func replayRequeuesExactlyOncePerDestination(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let id = try await admitThree(store)[0]
             let now = t0.addingTimeInterval(10)
             for destination in ["bhxh", "ehealth"] {
@@ -173,8 +173,8 @@ import Testing
         }
     }
 
-    @Test func deadLettersReplayByDestination() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func deadLettersReplayByDestination(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             let ids = try await admitThree(store)
             let now = t0.addingTimeInterval(10)
             for destination in ["bhxh", "ehealth"] {
@@ -194,8 +194,8 @@ import Testing
         }
     }
 
-    @Test func inflightCountsLiveLeases() async throws {
-        try await withStore { store, _ in
+    @Test(arguments: StoreKind.available) func inflightCountsLiveLeases(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
             _ = try await admitThree(store)
             _ = try await store.claim(destination: "bhxh", limit: 2, lease: .seconds(60), now: Date())
             let stats = try #require(try await store.outboxStats().first { $0.destination == "bhxh" })

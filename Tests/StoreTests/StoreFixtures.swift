@@ -16,7 +16,7 @@ struct TempDir {
     func remove() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// Opens a store in a temp dir, runs `body`, closes and removes everything.
+/// Opens an SQLite store in a temp dir, runs `body`, closes and removes everything (SQLite-only tests).
 func withStore<R>(
     options: SQLiteStore.Options = SQLiteStore.Options(),
     _ body: (SQLiteStore, String) async throws -> R
@@ -26,6 +26,18 @@ func withStore<R>(
     let store = try SQLiteStore(path: dir.path(), options: options)
     defer { store.close() }
     return try await body(store, dir.path())
+}
+
+/// Opens a store of `kind` on a fresh database, runs `body`, closes the store and drops the database.
+func withStore<R>(
+    _ kind: StoreKind,
+    _ body: (any TestableStore, TestDatabase) async throws -> R
+) async throws -> R {
+    let database = try TestDatabase(kind)
+    defer { database.remove() }
+    let store = try database.open()
+    defer { store.close() }
+    return try await body(store, database)
 }
 
 let t0 = Date(timeIntervalSince1970: 1_780_000_000)

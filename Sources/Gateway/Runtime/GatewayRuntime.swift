@@ -43,8 +43,13 @@ public final class GatewayRuntime: Sendable {
             } catch {
                 throw StartupError("store: \(error)")
             }
-        case .postgres:
-            throw StartupError("store: PostgreSQL is not supported by this build yet; use sqlite:PATH")
+        case .postgres(let url):
+            do {
+                store = try PostgresStore(url: url, node: config.node)
+            } catch {
+                // StoreError messages carry the URL with its password masked.
+                throw StartupError("store: \(error)")
+            }
         }
         self.store = store
         let metrics = Metrics()

@@ -1,0 +1,136 @@
+import Foundation
+import Messages
+
+extension PostgresWriteSession {
+    /// Applies attempt outcomes (see ``MessageStore/complete(_:)``).
+    func complete(_ outcomes: [AttemptOutcome]) throws(StoreError) {
+        var cache: [MessageID: (type: String, sender: String)] = [:]
+        let now = PGParam.millis(Date())
+        var events: [LogEvent] = []
+        for outcome in outcomes {
+            let id = PGParam.text(outcome.messageId.rawValue)
+            let destination = PGParam.text(outcome.destination)
+            let status = PGParam.int(outcome.statusCode)
+            let response = PGParam.string(outcome.response.map(SQLiteWriteSession.truncated))
+            let reference = PGParam.string(outcome.externalRef)
+            let token = PGParam.int(outcome.claimToken)
+            switch outcome.disposition {
+            case .delivered(let at):
+                try db.query(
+                    """
+                    UPDATE outbox SET status = 'delivered', delivered_at = $3, lease_until = NULL, last_status = $4,
+                        last_error = $5, last_response = $6, external_ref = COALESCE($7, external_ref), updated_at = $8
+                    WHERE message_id = $1 AND destination = $2 AND status <> 'delivered'
+                    """,
+                    [id, destination, .millis(at), status, .string(outcome.error), response, reference, .int(now)]
+                )
+            case .retry(let at):
+                try db.query(
+                    """
+                    UPDATE outbox SET status = 'pending', next_attempt_at = $3, lease_until = NULL, last_status = $4,
+                        last_error = $5, last_response = $6, external_ref = COALESCE($7, external_ref), updated_at = $8
+                    WHERE message_id = $1 AND destination = $2 AND status IN ('pending', 'held')
+                      AND ($9::bigint IS NULL OR claims = $9)
+                    """,
+                    [
+                        id, destination, .millis(at), status, .string(outcome.error), response, reference, .int(now),
+                        token,
+                    ]
+                )
+            case .dead(let reason):
+                try db.query(
+                    """
+                    UPDATE outbox SET status = 'dead', lease_until = NULL, last_status = $4, last_error = $3,
+                        last_response = $5, external_ref = COALESCE($6, external_ref), updated_at = $7
+                    WHERE message_id = $1 AND destination = $2 AND status IN ('pending', 'held')
+                      AND ($8::bigint IS NULL OR claims = $8)
+                    """,
+                    [
+                        id, destination, .text(outcome.error.map { "\(reason): \($0)" } ?? reason), status, response,
+                        reference, .int(now), token,
+                    ]
+                )
+            case .held:
+                try db.query(
+                    """
+                    UPDATE outbox SET status = 'held', lease_until = NULL, last_status = $3, last_error = $4,
+                        last_response = $5, external_ref = COALESCE($6, external_ref), updated_at = $7
+                    WHERE message_id = $1 AND destination = $2 AND status IN ('pending', 'held')
+                      AND ($8::bigint IS NULL OR claims = $8)
+                    """,
+                    [id, destination, status, .string(outcome.error), response, reference, .int(now), token]
+                )
+            }
+            for event in outcome.events {
+                var event = event
+                if event.messageId == nil { event.messageId = outcome.messageId }
+                if event.destination == nil { event.destination = outcome.destination }
+                events.append(try filled(event, cache: &cache))
+            }
+        }
+        try appendLog(events) { _ in false }
+    }
+
+    /// Re-queues rows as pending now and logs `replayed` for each (see ``MessageStore/replay(_:destination:by:)``).
+    func requeue(_ rows: [(id: MessageID, destination: String, from: String)], by actor: String, now: Date)
+        throws(StoreError) -> Int
+    {
+        var cache: [MessageID: (type: String, sender: String)] = [:]
+        var events: [LogEvent] = []
+        for row in rows {
+            let update = try db.query(
+                """
+                UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = $3, lease_until = NULL,
+                    delivered_at = NULL, updated_at = $3
+                WHERE message_id = $1 AND destination = $2 AND status IN ('delivered', 'dead')
+                """,
+                [.text(row.id.rawValue), .text(row.destination), .millis(now)]
+            )
+            guard update.affected == 1 else { continue }
+            let event = LogEvent(
+                at: now,
+                messageId: row.id,
+                destination: row.destination,
+                event: "replayed",
+                detail: "{\"from\":\(JSONText.quote(row.from))}",
+                actor: actor
+            )
+            events.append(try filled(event, cache: &cache))
+        }
+        try appendLog(events) { _ in false }
+        return events.count
+    }
+
+    /// A message's delivered or dead rows (all destinations, or one).
+    func replayable(_ id: MessageID, destination: String?) throws(StoreError)
+        -> [(id: MessageID, destination: String, from: String)]
+    {
+        let rows = try db.query(
+            """
+            SELECT destination, status FROM outbox
+            WHERE message_id = $1 AND ($2::text IS NULL OR destination = $2) AND status IN ('delivered', 'dead')
+            ORDER BY destination
+            """,
+            [.text(id.rawValue), .string(destination)]
+        )
+        return (0..<rows.rows).map { (id, rows.text($0, 0), rows.text($0, 1)) }
+    }
+
+    /// Dead rows, optionally of one destination, dead-lettered within `since..<until`.
+    func deadLetters(destination: String?, since: Date?, until: Date?) throws(StoreError)
+        -> [(id: MessageID, destination: String, from: String)]
+    {
+        let rows = try db.query(
+            """
+            SELECT message_id, destination FROM outbox
+            WHERE status = 'dead' AND ($1::text IS NULL OR destination = $1)
+              AND ($2::bigint IS NULL OR updated_at >= $2) AND ($3::bigint IS NULL OR updated_at < $3)
+            ORDER BY updated_at
+            """,
+            [.string(destination), .millis(since), .millis(until)]
+        )
+        return (0..<rows.rows).compactMap { row in
+            MessageID(rows.text(row, 0)).map { ($0, rows.text(row, 1), "dead") }
+        }
+    }
+}
