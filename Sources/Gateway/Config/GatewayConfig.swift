@@ -46,6 +46,7 @@ public struct GatewayConfig: Sendable {
         "population.lookup",
     ]
 
+    /// The message types agencies may be allowed to send and routes may name.
     public static let knownMessageTypes: [MessageType] = [
         "hospital.visit", "hospital.checkin", "court.verdict", "procuracy.record", "vneid.certificate-request",
         "judicial.certificate", "test.note",
