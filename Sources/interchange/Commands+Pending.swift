@@ -7,8 +7,6 @@ extension CLI {
     static func demo(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("demo") }
     /// `interchange simulate`.
     static func simulate(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("simulate") }
-    /// `interchange push FILE... --as AGENCY`.
-    static func push(_ arguments: ParsedArguments) -> Int32 { notBuiltYet("push") }
 
     private static func notBuiltYet(_ command: String) -> Int32 {
         printErr("interchange \(command): not built yet\n")
