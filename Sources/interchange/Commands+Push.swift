@@ -229,7 +229,7 @@ extension CLI {
         let width = 30
         let filled = total == 0 ? width : done * width / total
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        return "\r[\(bar)] \(done)/\(total) files  \(tally.accepted) accepted  \(tally.failed) failed"
+        return "\r[\(bar)] \(done)/\(total) files  \(tally.accepted) ok  \(tally.failed) failed"
     }
 
     private static func pushSummary(_ outcomes: [PushOutcome], url: String) -> String {
