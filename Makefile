@@ -6,6 +6,7 @@ APT_BUILD    := pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-
 APT_TEST     := $(APT_BUILD) curl python3 procps prometheus chromium
 APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps
 APT_FUZZ     := $(APT_BUILD)
+APT_API_FUZZ := $(APT_TEST) python3-venv
 
 # Installs the Debian packages in $(1) that are not installed yet (sudo when not root).
 define apt_install
@@ -61,7 +62,8 @@ fuzz-http: deps-build
 # schemathesis against `interchange serve` with openapi.yaml (not part of `make test`: it needs pip). Checks that
 # no request gets a 5xx and that every answer matches the documented statuses, media types and schemas.
 # API_FUZZ_EXAMPLES (default 50) per operation; API_FUZZ_CHECKS to choose schemathesis checks (e.g. all).
-api-fuzz: deps-test
+api-fuzz:
+	$(call apt_install,$(APT_API_FUZZ))
 	$(SWIFT) build --product interchange
 	test -x .build/venv/bin/schemathesis || (python3 -m venv .build/venv && .build/venv/bin/pip install -q schemathesis)
 	Tests/APIFuzz/api-fuzz.sh
