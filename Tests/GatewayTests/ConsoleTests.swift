@@ -21,8 +21,14 @@ import Testing
     }
 
     /// Runs headless Chromium on `url` with `arguments`; returns its stdout (the DOM for `--dump-dom`).
-    private func chromium(_ url: String, _ arguments: [String]) throws -> String {
+    private func chromium(_ url: String, _ arguments: [String]) async throws -> String {
         let binary = try #require(Self.chromium, "install the Debian package chromium (make deps-test)")
+        let (status, output) = try await offPool { try Self.runChromium(binary, url, arguments) }
+        #expect(status == 0, "chromium exited with \(status)")
+        return output
+    }
+
+    private static func runChromium(_ binary: String, _ url: String, _ arguments: [String]) throws -> (Int32, String) {
         let profile = FileManager.default.temporaryDirectory.appendingPathComponent("chromium-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: profile) }
         let process = Process()
@@ -37,8 +43,7 @@ import Testing
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "chromium exited with \(process.terminationStatus)")
-        return String(decoding: data, as: UTF8.self)
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
     /// The part of `dom` from the element with `id` to the end of that table.
@@ -98,7 +103,7 @@ import Testing
         let token = try #require(gateway.operatorTokens["operator"])
         let url = "http://127.0.0.1:\(gateway.operatorPort)/console/#token=\(token)"
 
-        let dom = try chromium(url, ["--dump-dom"])
+        let dom = try await chromium(url, ["--dump-dom"])
         let log = table(dom, id: "log-table")
         for id in ids { #expect(log.contains(id), "log table lacks \(id)") }
         #expect(table(dom, id: "health").contains("sim"))
@@ -108,13 +113,13 @@ import Testing
         try FileManager.default.createDirectory(at: Self.outputDirectory, withIntermediateDirectories: true)
         let screenshot = Self.outputDirectory.appendingPathComponent("console.png")
         try? FileManager.default.removeItem(at: screenshot)
-        _ = try chromium(url, ["--screenshot=\(screenshot.path)", "--window-size=1280,800"])
+        _ = try await chromium(url, ["--screenshot=\(screenshot.path)", "--window-size=1280,800"])
         let size = (try? FileManager.default.attributesOfItem(atPath: screenshot.path)[.size] as? Int) ?? 0
         #expect(size > 10_000, "screenshot missing or empty")
         print("console screenshot: \(screenshot.path)")
 
         // Without a token the page asks for one and shows no data.
-        let anonymous = try chromium("http://127.0.0.1:\(gateway.operatorPort)/console/", ["--dump-dom"])
+        let anonymous = try await chromium("http://127.0.0.1:\(gateway.operatorPort)/console/", ["--dump-dom"])
         #expect(!table(anonymous, id: "log-table").contains(ids[0]))
         #expect(anonymous.contains(#"<section id="login" class="card login" aria-labelledby="login-title">"#))
         await gateway.shutdown()
@@ -131,7 +136,7 @@ import Testing
             return (gateway.json(log)["entries"] as? [Any])?.count == 1
         })
         let token = try #require(gateway.operatorTokens["operator"])
-        let dom = try chromium(
+        let dom = try await chromium(
             "http://127.0.0.1:\(gateway.operatorPort)/console/#token=\(token)&message=\(id)&replay=sim", ["--dump-dom"])
         #expect(table(dom, id: "deliveries").contains("sim"))
         #expect(dom.contains("data-last-replay="), "the page did not replay")
@@ -142,7 +147,7 @@ import Testing
 
         // A viewer's deep link is refused by the API: nothing is re-sent.
         let viewer = try #require(gateway.operatorTokens["viewer"])
-        let refused = try chromium(
+        let refused = try await chromium(
             "http://127.0.0.1:\(gateway.operatorPort)/console/#token=\(viewer)&message=\(id)&replay=sim", ["--dump-dom"])
         #expect(refused.contains("may not replay"))
         try await Task.sleep(for: .milliseconds(700))

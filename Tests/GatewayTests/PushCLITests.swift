@@ -10,8 +10,12 @@ import Testing
     }
 
     /// Runs the binary; returns the exit status, stdout and stderr.
-    private func run(_ arguments: [String], in directory: URL) throws -> (Int32, String, String) {
+    private func run(_ arguments: [String], in directory: URL) async throws -> (Int32, String, String) {
         #expect(FileManager.default.isExecutableFile(atPath: Self.binary), "build the interchange product first")
+        return try await offPool { try Self.runBinary(arguments, in: directory) }
+    }
+
+    private static func runBinary(_ arguments: [String], in directory: URL) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
@@ -54,7 +58,7 @@ import Testing
         let config = ["--config", gateway.configPath]
 
         // The first two alone: all accepted, exit 0, the messages reach the destination.
-        let (okStatus, okOut, okErr) = try run(["push", "a.json", "b.json", "--as", "notes"] + config, in: directory)
+        let (okStatus, okOut, okErr) = try await run(["push", "a.json", "b.json", "--as", "notes"] + config, in: directory)
         #expect(okStatus == 0, "\(okOut)\(okErr)")
         #expect(row(okOut, "a.json").dropFirst().first == "accepted")
         #expect(row(okOut, "b.json").dropFirst().first == "accepted")
@@ -65,7 +69,7 @@ import Testing
 
         // Everything: a duplicate, a rejection, a batch with one bad item and an unknown extension → exit 1.
         let files = ["again-a.json", "bad.json", "batch.json", "notes.txt"]
-        let (status, out, err) = try run(["push"] + files + ["--as", "notes", "--concurrency", "2"] + config, in: directory)
+        let (status, out, err) = try await run(["push"] + files + ["--as", "notes", "--concurrency", "2"] + config, in: directory)
         #expect(status == 1, "\(out)\(err)")
         #expect(row(out, "again-a.json") == ["again-a.json", "duplicate", "original", id])
         #expect(row(out, "bad.json").prefix(3) == ["bad.json", "rejected", "422"])
@@ -77,18 +81,18 @@ import Testing
         #expect((gateway.json(log)["entries"] as? [Any])?.count == 4)
 
         // An explicit --type the agency may not send is refused by the gateway (403) → rejected.
-        let (typeStatus, typeOut, _) = try run(["push", "b.json", "--as", "notes", "--type", "verdicts"] + config,
+        let (typeStatus, typeOut, _) = try await run(["push", "b.json", "--as", "notes", "--type", "verdicts"] + config,
                                                in: directory)
         #expect(typeStatus == 1)
         #expect(row(typeOut, "b.json").prefix(3) == ["b.json", "rejected", "403"])
 
         // Usage mistakes exit 2; a gateway that is not there is an error (exit 1).
-        let (unknownAgency, _, unknownErr) = try run(["push", "a.json", "--as", "nobody"] + config, in: directory)
+        let (unknownAgency, _, unknownErr) = try await run(["push", "a.json", "--as", "nobody"] + config, in: directory)
         #expect(unknownAgency == 2)
         #expect(unknownErr.contains("notes, court"))
-        let (badType, _, _) = try run(["push", "a.json", "--as", "notes", "--type", "memos"] + config, in: directory)
+        let (badType, _, _) = try await run(["push", "a.json", "--as", "notes", "--type", "memos"] + config, in: directory)
         #expect(badType == 2)
-        let (down, downOut, _) = try run(["push", "a.json", "--as", "notes", "--url", "http://127.0.0.1:9"] + config,
+        let (down, downOut, _) = try await run(["push", "a.json", "--as", "notes", "--url", "http://127.0.0.1:9"] + config,
                                          in: directory)
         #expect(down == 1)
         #expect(row(downOut, "a.json").dropFirst().first == "error")
