@@ -3,9 +3,10 @@
 
 SWIFT        ?= swift
 APT_BUILD    := pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev openssl ca-certificates
-APT_TEST     := $(APT_BUILD) curl python3 procps prometheus postgresql
+APT_TEST     := $(APT_BUILD) curl python3 procps prometheus postgresql chromium
 APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps
 APT_FUZZ     := $(APT_BUILD)
+APT_API_FUZZ := $(APT_TEST) python3-venv
 
 # Installs the Debian packages in $(1) that are not installed yet (sudo when not root).
 define apt_install
@@ -16,7 +17,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http soak clean
+.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http api-fuzz soak clean
 
 all: build
 
@@ -65,6 +66,15 @@ fuzz-http: deps-build
 	mkdir -p Tests/Fuzz/corpus-http
 	cd Tests/Fuzz && SWIFT_BACKTRACE=enable=no .build/release/HTTPParserFuzz corpus-http seeds \
 		-max_total_time=60 -max_len=4096 -print_final_stats=1
+
+# schemathesis against `interchange serve` with openapi.yaml (not part of `make test`: it needs pip). Checks that
+# no request gets a 5xx and that every answer matches the documented statuses, media types and schemas.
+# API_FUZZ_EXAMPLES (default 50) per operation; API_FUZZ_CHECKS to choose schemathesis checks (e.g. all).
+api-fuzz:
+	$(call apt_install,$(APT_API_FUZZ))
+	$(SWIFT) build --product interchange
+	test -x .build/venv/bin/schemathesis || (python3 -m venv .build/venv && .build/venv/bin/pip install -q schemathesis)
+	Tests/APIFuzz/api-fuzz.sh
 
 # The crash test for minutes instead of five kills (SOAK_SECONDS, default 300).
 SOAK_SECONDS ?= 300

@@ -27,9 +27,9 @@ let package = Package(
         .target(name: "Delivery", dependencies: ["Messages", "CCurl"]),
 
         // The gateway: pipeline, config, routing, routing log service.
-        .target(name: "Gateway", dependencies: ["Messages", "Agencies", "HTTPCore", "HTTP", "Store", "Delivery", "COpenSSL"]),
+        .target(name: "Gateway", dependencies: ["Messages", "Agencies", "HTTPCore", "HTTP", "Store", "Delivery", "COpenSSL"], resources: [.copy("Console")]),
         .target(name: "Simulators", dependencies: ["HTTPCore", "HTTP", "Messages", "Agencies"]),
-        .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators", "Store", "Messages"]),
+        .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators", "Store", "Messages", "Delivery"]),
         .executableTarget(name: "BenchSink", dependencies: ["Simulators", "HTTP", "HTTPCore"], path: "Benchmarks/BenchSink"),
         .executableTarget(name: "BenchSQLite", dependencies: ["Store", "Messages"], path: "Benchmarks/BenchSQLite"),
 

@@ -58,8 +58,14 @@ extension CLI {
                         .value("--as", "AGENCY", required: true, "the sending agency's id (its certificate or token is used)"),
                         configOption,
                         .value("--url", "URL", "gateway base URL (default: the first agency listener)"),
+                        .value("--type", "TYPE", "visits, checkins, verdicts, records, certificate-requests or certificates (default: from the agency)"),
                         .value("--concurrency", "N", "requests in flight (default: 8)"),
-                    ]
+                    ],
+                    details: "Sends each file as one request through the public agency interface: mutual TLS with the\n"
+                        + "agency's certificate (its .key beside it, the CA from pki/ca.crt) on TLS listeners, its token file\n"
+                        + "as a bearer token otherwise. Content-Type from the extension: .json or .xml.\n"
+                        + "A progress bar goes to stderr when it is a terminal; the summary goes to stdout.\n"
+                        + "EXIT STATUS: 0 all accepted or duplicates, 1 any file or item rejected or failed, 2 usage."
                 ),
                 action: { push($0) }
             ),

@@ -58,12 +58,24 @@ public final class IngestService: Sendable {
         self.backPressure = BackPressure(maxDepth: config.limits.maxOutboxDepth,
                                          maxInflight: config.limits.maxInflightRequests)
         var paths = HTTPCore.Router<Route>()
-        for endpoint in endpoints { paths.add("POST", endpoint.path, .ingest(endpoint)) }
-        paths.add("GET", "/v1/messages/{id}", .messageStatus)
-        paths.add("GET", "/v1/population/citizens/{id}", .populationLookup)
-        paths.add("GET", "/healthz", .health)
-        paths.add("GET", "/readyz", .ready)
+        for entry in Self.routeTable(endpoints: endpoints) { paths.add(entry.method, entry.pattern, entry.route) }
         self.paths = paths
+    }
+
+    /// Every route of an agency listener: the one table the router is built from and `openapi.yaml` is
+    /// checked against (OpenAPITests).
+    private static func routeTable(endpoints: [IngestEndpoint]) -> [(method: String, pattern: String, route: Route)] {
+        endpoints.map { ("POST", $0.path, Route.ingest($0)) } + [
+            ("GET", "/v1/messages/{id}", .messageStatus),
+            ("GET", "/v1/population/citizens/{id}", .populationLookup),
+            ("GET", "/healthz", .health),
+            ("GET", "/readyz", .ready),
+        ]
+    }
+
+    /// The method and path pattern of every route an agency listener with `endpoints` serves.
+    static func routes(endpoints: [IngestEndpoint]) -> [(method: String, pattern: String)] {
+        routeTable(endpoints: endpoints).map { ($0.method, $0.pattern) }
     }
 
     /// The largest body a path may carry: envelopes get `maxBatchBodyBytes`, everything else `maxBodyBytes`.

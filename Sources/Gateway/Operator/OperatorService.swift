@@ -10,9 +10,30 @@ import Store
 /// Every `/v1` route needs a bearer token of a configured operator (401 without, 403 when the role may not; see
 /// ``OperatorAction`` for the matrix). `/metrics` needs one too, except on a plain (loopback-only) listener.
 public final class OperatorService: Sendable {
-    private enum Route: Sendable {
+    enum Route: Sendable {
         case log, message, replay, deadLetters, stats, audit, metrics, health, ready
+        case consoleRedirect, consoleIndex, consoleAsset
     }
+
+    /// Every route of the operator listener: the one table the router is built from and `openapi.yaml` is
+    /// checked against (OpenAPITests).
+    static let routeTable: [(method: String, pattern: String, route: Route)] = [
+        ("GET", "/v1/log", .log),
+        ("GET", "/v1/messages/{id}", .message),
+        ("POST", "/v1/messages/{id}/replay", .replay),
+        ("POST", "/v1/dead-letters/replay", .deadLetters),
+        ("GET", "/v1/stats", .stats),
+        ("GET", "/v1/audit", .audit),
+        ("GET", "/metrics", .metrics),
+        ("GET", "/healthz", .health),
+        ("GET", "/readyz", .ready),
+        ("GET", "/console", .consoleRedirect),
+        ("GET", "/console/", .consoleIndex),
+        ("GET", "/console/{asset}", .consoleAsset),
+    ]
+
+    /// The method and path pattern of every operator route.
+    static var routes: [(method: String, pattern: String)] { routeTable.map { ($0.method, $0.pattern) } }
 
     private let config: GatewayConfig
     private let store: any MessageStore
@@ -23,6 +44,7 @@ public final class OperatorService: Sendable {
     private let commitStats: @Sendable () -> CommitStats?
     private let openMetrics: Bool
     private let paths: HTTPCore.Router<Route>
+    private let console: ConsoleAssets
 
     /// Creates the service.
     ///
@@ -52,16 +74,9 @@ public final class OperatorService: Sendable {
         self.commitStats = commitStats
         self.openMetrics = openMetrics
         var paths = HTTPCore.Router<Route>()
-        paths.add("GET", "/v1/log", .log)
-        paths.add("GET", "/v1/messages/{id}", .message)
-        paths.add("POST", "/v1/messages/{id}/replay", .replay)
-        paths.add("POST", "/v1/dead-letters/replay", .deadLetters)
-        paths.add("GET", "/v1/stats", .stats)
-        paths.add("GET", "/v1/audit", .audit)
-        paths.add("GET", "/metrics", .metrics)
-        paths.add("GET", "/healthz", .health)
-        paths.add("GET", "/readyz", .ready)
+        for entry in Self.routeTable { paths.add(entry.method, entry.pattern, entry.route) }
         self.paths = paths
+        self.console = ConsoleAssets()
     }
 
     /// Handles one request from an operator listener.
@@ -77,6 +92,13 @@ public final class OperatorService: Sendable {
                 return .json(200, Array(#"{"status":"ok"}"#.utf8))
             case .ready:
                 return await ready()
+            case .consoleRedirect:
+                // The page asks for the token itself; its files hold no data, so they need none.
+                return ConsoleAssets.redirect
+            case .consoleIndex:
+                return console.response(for: nil)
+            case .consoleAsset:
+                return console.response(for: match.parameters["asset"] ?? "")
             case .metrics:
                 if !openMetrics { _ = try authenticator.authorize(request, for: .readMetrics).get() }
                 return await metricsResponse()

@@ -149,6 +149,11 @@ public final class GatewayRuntime: Sendable {
         IngestEndpoint(path: "/v1/test/notes", adapter: TestNoteAdapter(), allowsLargeBodies: false),
     ]
 
+    /// The agency-facing path that takes messages of `type` (e.g. `/v1/hospital/visits`), if any.
+    public static func ingestPath(for type: MessageType) -> String? {
+        endpoints.first { $0.type == type }?.path
+    }
+
     /// Binds every listener and starts delivering.
     public func start() throws(StartupError) {
         for (name, server) in servers {
