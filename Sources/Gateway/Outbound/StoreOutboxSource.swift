@@ -32,7 +32,7 @@ struct StoreOutboxSource: OutboxSource {
             } catch {
                 let reason = error.description
                 undecryptable.append(AttemptOutcome(
-                    item: item, disposition: .dead(reason: reason), error: reason,
+                    item: item, disposition: .dead(reason: reason),
                     events: [LogEvent(event: "dead_lettered", detail: Self.reasonJSON(reason))]))
                 continue
             }
