@@ -278,7 +278,8 @@ import Testing
         let lostRow = await delivery(lost.id)
         let swappedRow = await delivery(swapped.id)
         #expect(lostRow?.lastError == "body cannot be decrypted: unknown key k2024")
-        #expect((swappedRow?.lastError ?? "").contains("authentication failed"))
+        let swappedError = swappedRow?.lastError ?? ""
+        #expect(swappedError.contains("authentication failed"))
         // Nothing undecryptable reached the destination; the plaintext row did, in clear.
         #expect(gateway.simulator.recorder.request(key: lost.id.rawValue) == nil)
         #expect(gateway.simulator.recorder.request(key: swapped.id.rawValue) == nil)
