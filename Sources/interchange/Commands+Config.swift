@@ -42,7 +42,8 @@ extension CLI {
         do {
             let report = try pki.generate(force: arguments.flag("--force"))
             for file in report.created { printOut("created \(directory)/\(file)\n") }
-            if !report.kept.isEmpty { printOut("kept \(report.kept.count) existing files (--force replaces them)\n") }
+            for file in report.bodyKeys { printOut("created \(file) (body-encryption key, mode 600)\n") }
+            if !report.kept.isEmpty { printOut("kept \(report.kept.count) existing files (--force replaces them; body-encryption keys are never replaced)\n") }
             for id in pki.agencyIDs {
                 let path = URL(fileURLWithPath: directory).appendingPathComponent("agencies/\(id).crt").path
                 if let info = try? CertificateInfo.read(path: path) { printOut("\(id) certificateSHA256 \(info.sha256)\n") }

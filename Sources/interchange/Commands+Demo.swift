@@ -120,7 +120,9 @@ extension CLI {
         for entry in entries {
             let id = entry.messageId?.rawValue ?? "-"
             let route = [entry.sender, entry.destination.map { "→ \($0)" }].compactMap { $0 }.joined(separator: " ")
-            let detail = entry.detail == "{}" ? "" : entry.detail.count > 70 ? String(entry.detail.prefix(69)) + "…" : entry.detail
+            // Details are masked when written; masking again costs nothing and keeps the console safe regardless.
+            let masked = PersonalDataMask.json(entry.detail)
+            let detail = masked == "{}" ? "" : masked.count > 70 ? String(masked.prefix(69)) + "…" : masked
             let event = entry.event.padding(toLength: 14, withPad: " ", startingAt: 0)
             printOut("  \(time.string(from: entry.at))  \(event) \(id)  \(entry.type ?? "-")  \(route)  \(detail)\n")
         }

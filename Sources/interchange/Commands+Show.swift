@@ -26,16 +26,22 @@ extension CLI {
                 }
                 return (stored, try await store.deliveries(of: id), try await store.timeline(of: id))
             }
-            guard let (stored, deliveries, timeline) = found else {
+            guard let (found, deliveries, timeline) = found else {
                 printErr("no message \(id)\n")
                 return failure
             }
+            var stored = found
+            var bodyError: String?
+            if wantsBody {
+                (stored.message, bodyError) = openBody(stored.message, config: config)
+            }
             if arguments.flag("--json") {
-                let json = OperatorJSON.message(stored, deliveries: deliveries, timeline: timeline, body: wantsBody)
+                let json = OperatorJSON.message(stored, deliveries: deliveries, timeline: timeline, body: wantsBody,
+                                                bodyError: bodyError)
                 printOut(String(decoding: json, as: UTF8.self) + "\n")
                 return ok
             }
-            printOut(messageText(stored.message, wantsBody: wantsBody))
+            printOut(messageText(stored.message, wantsBody: wantsBody, bodyError: bodyError))
             printOut("\nDELIVERIES\n")
             var rows = [["DESTINATION", "STATUS", "ATTEMPTS", "LAST HTTP", "DELIVERED / NEXT", "REFERENCE", "LAST ERROR"]]
             for delivery in deliveries {
@@ -63,7 +69,28 @@ extension CLI {
         }
     }
 
-    private static func messageText(_ message: CanonicalMessage, wantsBody: Bool) -> String {
+    /// The message with its body opened with the configured keys, or why it cannot be (never a crash, never
+    /// ciphertext printed as if it were the body).
+    private static func openBody(_ message: CanonicalMessage, config: GatewayConfig)
+        -> (message: CanonicalMessage, error: String?)
+    {
+        var cipher: BodyCipher?
+        if let encryption = config.encryption {
+            do {
+                cipher = try BodyCipher(configuration: encryption)
+            } catch {
+                guard BodyCipher.isSealed(message.body) else { return (message, nil) }
+                return (message, "body cannot be decrypted: \(error)")
+            }
+        }
+        do {
+            return (try BodyCipher.open(message, with: cipher), nil)
+        } catch {
+            return (message, error.description)
+        }
+    }
+
+    private static func messageText(_ message: CanonicalMessage, wantsBody: Bool, bodyError: String? = nil) -> String {
         var rows = [
             ["message", message.id.rawValue],
             ["type", message.type.rawValue],
@@ -76,7 +103,11 @@ extension CLI {
         for key in message.businessKeys { rows.append(["key:\(key.kind)", key.value]) }
         for name in message.attributes.keys.sorted() { rows.append(["attr:\(name)", message.attributes[name] ?? ""]) }
         var text = textTable(rows)
-        if wantsBody { text += "\nBODY (this view is logged)\n" + String(decoding: message.body, as: UTF8.self) + "\n" }
+        if wantsBody, let bodyError {
+            text += "\nBODY (this view is logged)\n(\(bodyError))\n"
+        } else if wantsBody {
+            text += "\nBODY (this view is logged)\n" + String(decoding: message.body, as: UTF8.self) + "\n"
+        }
         return text
     }
 

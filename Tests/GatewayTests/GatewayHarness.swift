@@ -25,7 +25,8 @@ final class GatewayHarness: @unchecked Sendable {
     /// - Parameters:
     ///   - extraAgencies: extra agency JSON objects.
     ///   - destinationOptions: extra JSON members for the `sim` destination.
-    init(destinationOptions: String = "", rateLimit: String? = nil, limits: String = "") throws {
+    ///   - extraConfig: extra top-level JSON members, each starting with a comma (e.g. `, "encryption": {...}`).
+    init(destinationOptions: String = "", rateLimit: String? = nil, limits: String = "", extraConfig: String = "") throws {
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         simulator = DestinationSimulator(conflictOnDuplicate: true)
@@ -66,7 +67,7 @@ final class GatewayHarness: @unchecked Sendable {
              "concurrency": 4, "retry": {"maxAttempts": 50, "initialBackoffMs": 50, "maxBackoffMs": 400, "maxAgeHours": 1},
              "breaker": {"failureThreshold": 1000, "openMs": 100}\(destinationOptions)}
           ],
-          "routes": [{"type": "test.note", "destinations": ["sim"]}]
+          "routes": [{"type": "test.note", "destinations": ["sim"]}]\(extraConfig)
         }
         """
         configPath = directory.appendingPathComponent("gateway.json").path

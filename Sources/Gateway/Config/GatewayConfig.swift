@@ -28,6 +28,8 @@ public struct GatewayConfig: Sendable {
     public let retention: Retention
     /// Operator API users.
     public let operators: [Operator]
+    /// Body encryption at rest; nil stores bodies in clear.
+    public let encryption: Encryption?
     /// The directory relative paths were resolved against.
     public let baseDirectory: String
     /// ``destinations`` followed by every template's expansions.
@@ -57,7 +59,7 @@ public struct GatewayConfig: Sendable {
 
     static let keys: Set<String> = [
         "node", "listeners", "limits", "store", "agencies", "destinations", "destinationTemplates", "routes",
-        "retention", "operators",
+        "retention", "operators", "encryption",
     ]
 
     // MARK: - Loading
@@ -178,13 +180,14 @@ public struct GatewayConfig: Sendable {
             Operator.read($0, files: files)
         }
         checkUnique(operators.map { ($0.path, $0.value.name) }, field: "name", what: "operator name", problems)
+        let encryption = r.object("encryption", required: false).flatMap { Encryption.read($0, files: files) }
 
         guard let node, let store else { return nil }
         return GatewayConfig(
             node: node, listeners: listeners.map(\.value), limits: limits, store: store, agencies: agencies.map(\.value),
             destinations: destinations.map(\.value), destinationTemplates: templates.map(\.value),
             routes: routes.map(\.value), retention: retention, operators: operators.map(\.value),
-            baseDirectory: files.baseDirectory
+            encryption: encryption, baseDirectory: files.baseDirectory
         )
     }
 
@@ -234,7 +237,7 @@ public struct GatewayConfig: Sendable {
     init(
         node: String, listeners: [Listener], limits: Limits, store: StoreLocation, agencies: [Agency],
         destinations: [Destination], destinationTemplates: [DestinationTemplate], routes: [Route], retention: Retention,
-        operators: [Operator], baseDirectory: String
+        operators: [Operator], encryption: Encryption? = nil, baseDirectory: String
     ) {
         self.node = node
         self.listeners = listeners
@@ -246,6 +249,7 @@ public struct GatewayConfig: Sendable {
         self.routes = routes
         self.retention = retention
         self.operators = operators
+        self.encryption = encryption
         self.baseDirectory = baseDirectory
         self.expandedDestinations = destinations + destinationTemplates.flatMap { $0.expanded() }
         var byID: [String: Int] = [:]

@@ -49,6 +49,8 @@ final class IdentityCheck: Sendable {
     }
 
     private func reject(_ message: CanonicalMessage, destination: String, fields: [String], reason: String) async throws {
+        // The registry's wording may quote the ID number (a cancelled one): the log and the outbox get it masked.
+        let reason = PersonalDataMask.text(reason, hiding: PersonalDataMask.personalValues(of: message))
         var json = JSONWriter()
         json.object { o in
             o.field("check", "identity")

@@ -28,6 +28,8 @@ public final class IngestService: Sendable {
     /// Refuses work when an outbox is too deep or the pipeline too full.
     let backPressure: BackPressure
     private let metrics: Metrics?
+    /// Seals bodies right before they are committed; nil stores them in clear.
+    private let cipher: BodyCipher?
 
     /// Creates the service.
     ///
@@ -38,6 +40,7 @@ public final class IngestService: Sendable {
     ///   - readiness: Answers `/readyz`.
     ///   - onAdmitted: Called with the destinations that got new outbox rows (to wake their deliverers).
     ///   - metrics: Counts message outcomes and ingest latency, if given.
+    ///   - cipher: Seals bodies at rest, if encryption is configured.
     init(
         config: GatewayConfig,
         store: any MessageStore,
@@ -45,9 +48,11 @@ public final class IngestService: Sendable {
         population: PopulationDirectory? = nil,
         readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]),
         onAdmitted: @escaping @Sendable (Set<String>) -> Void,
-        metrics: Metrics? = nil
+        metrics: Metrics? = nil,
+        cipher: BodyCipher? = nil
     ) {
         self.metrics = metrics
+        self.cipher = cipher
         self.config = config
         self.store = store
         self.router = MessageRouter(routes: config.routes, knownDestinations: Set(config.expandedDestinations.map(\.id)))
@@ -249,6 +254,19 @@ public final class IngestService: Sendable {
                                         + "nothing was accepted, retry later",
                                     headers: [("Retry-After", "30")]))
         }
+        if let cipher {
+            // The content hash (deduplication) and the `stored` event were computed over the plaintext above.
+            do {
+                for index in admissions.indices {
+                    let message = admissions[index].message
+                    admissions[index].message.body = try cipher.seal(message.body, messageId: message.id,
+                                                                     type: message.type)
+                }
+            } catch {
+                return .problem(Problem(status: 503, title: "Encryption unavailable",
+                                        detail: "nothing was accepted; retry later", headers: [("Retry-After", "5")]))
+            }
+        }
         let results: [AdmissionResult]
         do {
             async let logged: Void = rejections.isEmpty ? () : store.appendLog(rejections)
@@ -308,7 +326,8 @@ public final class IngestService: Sendable {
 
     private func logRejection(agency: GatewayConfig.Agency, type: MessageType, problems: [ValidationProblem],
                               detail: String) async {
-        let event = LogEvent(event: "rejected", detail: Self.problemsJSON(problems, detail: detail),
+        // Adapters' details are about structure, but one quoting a value must not put an ID number in the log.
+        let event = LogEvent(event: "rejected", detail: Self.problemsJSON(problems, detail: PersonalDataMask.text(detail)),
                              type: type.rawValue, sender: agency.id)
         // A rejection that can't be logged still gets its answer; the store's own error is logged there.
         try? await store.appendLog([event])

@@ -14,10 +14,14 @@ public enum OperatorJSON {
     }
 
     /// One message with its deliveries and timeline, unmasked; `body` adds the canonical body.
+    ///
+    /// - Parameter bodyError: Why the body could not be opened (``BodyCipherError``); shown as `body_error`
+    ///   instead of the body.
     public static func message(
-        _ stored: StoredMessage, deliveries: [DeliveryRecord], timeline: [LogEntry], body: Bool
+        _ stored: StoredMessage, deliveries: [DeliveryRecord], timeline: [LogEntry], body: Bool,
+        bodyError: String? = nil
     ) -> [UInt8] {
-        message(stored, deliveries: deliveries, timeline: timeline, masked: false, body: body)
+        message(stored, deliveries: deliveries, timeline: timeline, masked: false, body: body, bodyError: bodyError)
     }
 
     static func logEntryFields(_ entry: LogEntry, masked: Bool, into o: inout JSONWriter.ObjectWriter) {
@@ -45,7 +49,8 @@ public enum OperatorJSON {
     }
 
     static func message(
-        _ stored: StoredMessage, deliveries: [DeliveryRecord], timeline: [LogEntry], masked: Bool, body: Bool
+        _ stored: StoredMessage, deliveries: [DeliveryRecord], timeline: [LogEntry], masked: Bool, body: Bool,
+        bodyError: String? = nil
     ) -> [UInt8] {
         let message = stored.message
         func text(_ value: String) -> String { masked ? PersonalDataMask.digitRuns(value) : value }
@@ -91,7 +96,9 @@ public enum OperatorJSON {
             o.array("timeline") { a in
                 for entry in timeline { a.object { logEntryFields(entry, masked: masked, into: &$0) } }
             }
-            if body && !masked {
+            if body && !masked, let bodyError {
+                o.field("body_error", bodyError)
+            } else if body && !masked {
                 // The canonical body is JSON; anything else is shown as a string rather than breaking the document.
                 if (try? JSONSerialization.jsonObject(with: Data(message.body), options: [.fragmentsAllowed])) != nil {
                     o.raw("body", message.body)

@@ -45,6 +45,7 @@ public final class OperatorService: Sendable {
     private let openMetrics: Bool
     private let paths: HTTPCore.Router<Route>
     private let console: ConsoleAssets
+    private let cipher: BodyCipher?
 
     /// Creates the service.
     ///
@@ -56,6 +57,7 @@ public final class OperatorService: Sendable {
     ///   - readiness: Answers `/readyz`.
     ///   - commitStats: The store writer's counters, if any.
     ///   - openMetrics: Serve `/metrics` without a token (only for plain listeners, which bind loopback).
+    ///   - cipher: Opens sealed bodies for `?body=true`; nil when encryption is off.
     public init(
         config: GatewayConfig,
         store: any MessageStore,
@@ -63,8 +65,10 @@ public final class OperatorService: Sendable {
         deliverer: Deliverer?,
         readiness: @escaping @Sendable () async -> (ready: Bool, detail: [String: String]),
         commitStats: @escaping @Sendable () -> CommitStats?,
-        openMetrics: Bool
+        openMetrics: Bool,
+        cipher: BodyCipher? = nil
     ) {
+        self.cipher = cipher
         self.config = config
         self.store = store
         self.metrics = metrics
@@ -182,8 +186,16 @@ public final class OperatorService: Sendable {
         }
         if wantsBody { _ = try authenticator.authorize(request, for: .readBody).get() }
         let notFound = Problem(status: 404, title: "Unknown message", detail: "no message \(id)")
-        guard let messageID = MessageID(id), let stored = try await store.message(messageID) else { throw notFound }
+        guard let messageID = MessageID(id), var stored = try await store.message(messageID) else { throw notFound }
         let masked = person.role.seesMaskedData
+        var bodyError: String?
+        if wantsBody && !masked {
+            do {
+                stored.message = try BodyCipher.open(stored.message, with: cipher)
+            } catch {
+                bodyError = error.description
+            }
+        }
         if !masked {
             // Operators and auditors see personal data unmasked: every such view is on the record.
             var detail = JSONWriter()
@@ -194,7 +206,7 @@ public final class OperatorService: Sendable {
         let deliveries = try await store.deliveries(of: messageID)
         let timeline = try await store.timeline(of: messageID)
         return .json(200, OperatorJSON.message(stored, deliveries: deliveries, timeline: timeline, masked: masked,
-                                               body: wantsBody))
+                                               body: wantsBody, bodyError: bodyError))
     }
 
     // MARK: - Replays

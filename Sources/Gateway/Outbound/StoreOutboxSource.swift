@@ -6,37 +6,74 @@ import Store
 
 /// The deliverer's view of the store: claims leased rows and records each attempt with its log events
 /// in one transaction, so the routing log and the outbox never disagree.
+///
+/// Sealed bodies are opened here, before any encoder sees them; a body that cannot be opened dead-letters its
+/// delivery at once with the reason. Outcome text (errors, reasons, the partner's answer) is masked before it
+/// is stored: no citizen ID number or name of the message reaches the log or the outbox unmasked.
 struct StoreOutboxSource: OutboxSource {
     let store: any MessageStore
     /// Pulls a destination's own reference (e.g. BHXH `maGiaoDich`) out of a successful answer.
     let references: [String: @Sendable ([UInt8]) -> DeliveryReference?]
     /// Counts attempts and their latencies for `/metrics`.
     var metrics: Metrics? = nil
+    /// Opens sealed bodies; nil when encryption is off (a sealed body then cannot be opened).
+    var cipher: BodyCipher? = nil
+    /// Names and ID numbers of messages in flight, to mask outcome text.
+    let personal = PersonalValueCache()
 
     func claim(destination: String, limit: Int, lease: Duration) async throws -> [ClaimedItem] {
         let items = try await store.claim(destination: destination, limit: limit, lease: lease, now: Date())
-        return items.map { item in
-            ClaimedItem(
-                messageId: item.message.id,
+        var claimed: [ClaimedItem] = []
+        var undecryptable: [AttemptOutcome] = []
+        for item in items {
+            let message: CanonicalMessage
+            do {
+                message = try BodyCipher.open(item.message, with: cipher)
+            } catch {
+                let reason = error.description
+                undecryptable.append(AttemptOutcome(
+                    item: item, disposition: .dead(reason: reason),
+                    events: [LogEvent(event: "dead_lettered", detail: Self.reasonJSON(reason))]))
+                continue
+            }
+            personal.remember(message)
+            claimed.append(ClaimedItem(
+                messageId: message.id,
                 destination: item.destination,
                 attempt: max(0, item.attempt - 1),
-                receivedAt: item.message.receivedAt,
-                correlationId: item.message.correlationId,
-                messageType: item.message.type.rawValue,
-                payload: OutboundPayload(body: item.message.body),
+                receivedAt: message.receivedAt,
+                correlationId: message.correlationId,
+                messageType: message.type.rawValue,
+                payload: OutboundPayload(body: message.body),
                 claimToken: item.claimToken,
-                message: item.message
-            )
+                message: message
+            ))
         }
+        if !undecryptable.isEmpty {
+            // Retrying would never help, and sending ciphertext would deliver garbage: dead-letter now.
+            try await store.complete(undecryptable)
+            metrics?.recordDeliveries(undecryptable.map { ($0.destination, "dead", nil) })
+        }
+        return claimed
     }
 
     func complete(_ completions: [Completion]) async throws {
-        try await store.complete(completions.map(outcome))
+        let outcomes = completions.map(outcome)
+        try await store.complete(outcomes)
+        for completion in completions { personal.forget(completion.messageId) }
         metrics?.recordDeliveries(completions.compactMap(Self.metricsOutcome))
     }
 
     private func outcome(_ completion: Completion) -> AttemptOutcome {
-        let response = completion.responseBody.isEmpty ? nil : String(decoding: completion.responseBody.prefix(4096), as: UTF8.self)
+        let hidden = personal.values(of: completion.messageId)
+        var completion = completion
+        completion.error = completion.error.map { PersonalDataMask.text($0, hiding: hidden) }
+        if case .deadLetter(let reason) = completion.outcome {
+            completion.outcome = .deadLetter(reason: PersonalDataMask.text(reason, hiding: hidden))
+        }
+        // The reference is read from the answer as received; only what is stored is masked.
+        let response = completion.responseBody.isEmpty ? nil
+            : PersonalDataMask.text(String(decoding: completion.responseBody.prefix(4096), as: UTF8.self), hiding: hidden)
         var events: [LogEvent] = []
         let disposition: AttemptOutcome.Disposition
         var reference: DeliveryReference?

@@ -14,6 +14,8 @@ public struct DevelopmentPKI: Sendable {
         public var created: [String] = []
         /// Files that existed and were kept.
         public var kept: [String] = []
+        /// Body-encryption key files written (absolute paths; they may lie outside the PKI directory).
+        public var bodyKeys: [String] = []
     }
 
     /// Output directory, e.g. `pki`.
@@ -22,6 +24,9 @@ public struct DevelopmentPKI: Sendable {
     public var agencyIDs: [String]
     /// Names that get a random bearer token in `tokens/<name>.token` (operators, token-using agencies).
     public var tokenNames: [String]
+    /// Body-encryption key files (absolute paths) to create when missing; never replaced, not even with
+    /// `force`, since bodies sealed with a key are unreadable without it.
+    public var bodyKeyFiles: [String] = []
     /// Validity of leaf certificates in days.
     public var leafDays: Int = 825
     /// Validity of the CA in days.
@@ -43,6 +48,7 @@ public struct DevelopmentPKI: Sendable {
             tokenNames: config.operators.map(\.name) + config.agencies.filter { $0.auth.tokenFile != nil }.map(\.id)
                 + config.destinations.filter { $0.credentials != nil }.map(\.id)
         )
+        bodyKeyFiles = config.encryption?.keys.map(\.file) ?? []
     }
 
     private struct Leaf {
@@ -120,6 +126,12 @@ public struct DevelopmentPKI: Sendable {
             try writeSecret(Self.randomToken() + "\n", to: file)
             report.created.append(file)
         }
+
+        for file in bodyKeyFiles where !FileManager.default.fileExists(atPath: file) {
+            try makeDirectory((file as NSString).deletingLastPathComponent, mode: 0o700)
+            try writeSecret(BodyKeyFile.generate(), toAbsolute: file)
+            report.bodyKeys.append(file)
+        }
         return report
     }
 
@@ -153,7 +165,10 @@ public struct DevelopmentPKI: Sendable {
     /// Creates the key file empty with mode 0600 before openssl writes it, so the key is never
     /// readable by others, not even for a moment (openssl truncates and keeps the mode).
     private func prepareKey(_ relative: String) throws(PKIError) {
-        let file = path(relative)
+        try prepareKey(absolute: path(relative))
+    }
+
+    private func prepareKey(absolute file: String) throws(PKIError) {
         try? FileManager.default.removeItem(atPath: file)
         guard FileManager.default.createFile(atPath: file, contents: Data(), attributes: [.posixPermissions: 0o600]) else {
             throw .io("cannot create \(file)")
@@ -169,13 +184,17 @@ public struct DevelopmentPKI: Sendable {
     }
 
     private func writeSecret(_ text: String, to relative: String) throws(PKIError) {
-        try prepareKey(relative)
-        guard let handle = FileHandle(forWritingAtPath: path(relative)) else { throw .io("cannot open \(path(relative))") }
+        try writeSecret(text, toAbsolute: path(relative))
+    }
+
+    private func writeSecret(_ text: String, toAbsolute file: String) throws(PKIError) {
+        try prepareKey(absolute: file)
+        guard let handle = FileHandle(forWritingAtPath: file) else { throw .io("cannot open \(file)") }
         defer { try? handle.close() }
         do {
             try handle.write(contentsOf: Data(text.utf8))
         } catch {
-            throw .io("cannot write \(path(relative)): \(error.localizedDescription)")
+            throw .io("cannot write \(file): \(error.localizedDescription)")
         }
     }
 

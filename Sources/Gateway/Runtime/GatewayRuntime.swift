@@ -52,6 +52,15 @@ public final class GatewayRuntime: Sendable {
             }
         }
         self.store = store
+        var cipher: BodyCipher?
+        if let encryption = config.encryption {
+            do {
+                cipher = try BodyCipher(configuration: encryption)
+            } catch {
+                store.close()
+                throw error
+            }
+        }
         let metrics = Metrics()
         self.metrics = metrics
         HTTPClient.globalInit()
@@ -69,7 +78,7 @@ public final class GatewayRuntime: Sendable {
         var references: [String: @Sendable ([UInt8]) -> DeliveryReference?] = [:]
         for item in built { if let reference = item.reference { references[item.destination.id] = reference } }
         let deliverer = Deliverer(
-            source: StoreOutboxSource(store: store, references: references, metrics: metrics),
+            source: StoreOutboxSource(store: store, references: references, metrics: metrics, cipher: cipher),
             client: client,
             destinations: built.map(\.destination),
             pollInterval: .milliseconds(500)
@@ -84,7 +93,8 @@ public final class GatewayRuntime: Sendable {
             population: population,
             readiness: readiness,
             onAdmitted: { destinations in for id in destinations { deliverer.wake(destination: id) } },
-            metrics: metrics
+            metrics: metrics,
+            cipher: cipher
         )
         self.backPressure = ingest.backPressure
         let sqlite = store as? SQLiteStore
@@ -125,7 +135,7 @@ public final class GatewayRuntime: Sendable {
                 // Plain listeners bind loopback only (config enforces it): metrics there need no token.
                 let service = OperatorService(
                     config: config, store: store, metrics: metrics, deliverer: deliverer, readiness: readiness,
-                    commitStats: commitStats, openMetrics: listener.isPlain)
+                    commitStats: commitStats, openMetrics: listener.isPlain, cipher: cipher)
                 handler = { request in await service.handle(request) }
             }
             do {
