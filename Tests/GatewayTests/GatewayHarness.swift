@@ -25,7 +25,8 @@ final class GatewayHarness: @unchecked Sendable {
     /// - Parameters:
     ///   - extraAgencies: extra agency JSON objects.
     ///   - destinationOptions: extra JSON members for the `sim` destination.
-    init(destinationOptions: String = "", rateLimit: String? = nil, limits: String = "") throws {
+    ///   - retention: a JSON object for the config's `retention` member, if any.
+    init(destinationOptions: String = "", rateLimit: String? = nil, limits: String = "", retention: String? = nil) throws {
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         simulator = DestinationSimulator(conflictOnDuplicate: true)
@@ -42,6 +43,7 @@ final class GatewayHarness: @unchecked Sendable {
         for (name, token) in operatorTokens {
             try token.write(to: directory.appendingPathComponent("op-\(name).token"), atomically: true, encoding: .utf8)
         }
+        let retentionMember = retention.map { " \"retention\": \($0)," } ?? ""
         let rate = rateLimit.map { #", "rateLimit": \#($0)"# } ?? ""
         let config = """
         {
@@ -53,7 +55,7 @@ final class GatewayHarness: @unchecked Sendable {
             {"name": "operator", "role": "operator", "tokenFile": "op-operator.token"},
             {"name": "auditor", "role": "auditor", "tokenFile": "op-auditor.token"}
           ],
-          "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000\(limits)},
+          "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000\(limits)},\(retentionMember)
           "store": "sqlite:\(directory.path)/data/interchange.db",
           "agencies": [
             {"id": "notes", "kind": "hospital", "name": "Notes sender", "auth": {"tokenFile": "notes.token"},
@@ -73,9 +75,9 @@ final class GatewayHarness: @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func startInProcess() throws {
+    func startInProcess(retentionSchedule: RetentionJob.Schedule = RetentionJob.Schedule()) throws {
         let config = try GatewayConfig.load(path: configPath, baseDirectory: directory.path)
-        let runtime = try GatewayRuntime(config: config)
+        let runtime = try GatewayRuntime(config: config, retentionSchedule: retentionSchedule)
         try runtime.start()
         self.runtime = runtime
     }
