@@ -92,6 +92,9 @@ public protocol MessageStore: Sendable {
     /// checkpoints elsewhere would make the cut itself tamper-evident (not built). Log entries are deleted by
     /// age alone, also those of a message that is still pending (its row stays). Logs one `pruned` event
     /// (`{"what":"metadata","messages":n,"log_entries":m,"cutoff":...}`) when anything was deleted.
+    ///
+    /// Pass a date in the past: each batch's own `pruned` event is stamped with the current time, so with a
+    /// cutoff in the future a caller looping until 0 would delete its own summaries forever.
     /// - Returns: Messages plus log entries deleted (0: nothing left to delete before that date).
     func pruneMetadata(before: Date, limit: Int) async throws(StoreError) -> Int
 

@@ -20,7 +20,7 @@ import Testing
         var ids: [String] = []
         var prunedWhilePosting = 0
         for wave in 0..<4 {
-            let answers = await withTaskGroup(of: (Int, String).self) { group in
+            let answers = await withTaskGroup(of: [(Int, String)].self) { group in
                 for sender in 0..<8 {
                     group.addTask {
                         var out: [(Int, String)] = []
@@ -52,9 +52,14 @@ import Testing
         // In the end every message is delivered, then emptied and deleted, and the log still verifies.
         let first = try #require(ids.first.flatMap(MessageID.init))
         let last = try #require(ids.last.flatMap(MessageID.init))
-        #expect(await gateway.eventually(timeout: .seconds(30)) {
-            (try? await runtime.store.message(first)) == nil && (try? await runtime.store.message(last)) == nil
-        })
+        let store = runtime.store
+        let gone = await gateway.eventually(timeout: .seconds(30)) {
+            let a = try? await store.message(first)
+            let b = try? await store.message(last)
+            return a == nil && b == nil
+        }
+        #expect(gone)
+        await runtime.retention.stop()  // so the counts below stay put while the metrics are scraped
         let counts = runtime.retention.counts
         // A message delivered between a pass's body loop and its metadata loop is deleted with its body.
         #expect(counts.bodies > 0 && counts.bodies <= 256)
@@ -65,6 +70,28 @@ import Testing
         let (_, metrics, _) = await gateway.sendOperator("/metrics")
         #expect(metrics.contains(#"interchange_retention_pruned_total{what="bodies"} \#(counts.bodies)"#))
         #expect(metrics.contains(#"interchange_retention_pruned_total{what="metadata"} \#(counts.metadata)"#))
+        await gateway.shutdown()
+    }
+
+    @Test func replayOfAPrunedBodyAnswers410() async throws {
+        // Bodies go after a day, metadata only after a century: the message stays, its body does not.
+        let gateway = try GatewayHarness(retention: #"{"metadataDays": 36500, "bodyDays": 1, "batchSize": 10}"#)
+        try gateway.startInProcess(retentionSchedule: RetentionJob.Schedule(
+            interval: .milliseconds(50), pause: .milliseconds(1), now: { Date().addingTimeInterval(2 * 86_400) }))
+        let runtime = try #require(gateway.runtime)
+        let (status, body, _) = await gateway.send("/v1/test/notes", body: #"{"key":"ret-410","text":"x"}"#)
+        #expect(status == 202)
+        let id = try #require(gateway.json(body)["id"] as? String)
+        let messageID = try #require(MessageID(id))
+        let store = runtime.store
+        let pruned = await gateway.eventually(timeout: .seconds(15)) {
+            (try? await store.message(messageID))?.bodyPrunedAt != nil
+        }
+        #expect(pruned)
+        #expect(try await store.message(messageID)?.message.body.isEmpty == true)
+        let (replay, problem, _) = await gateway.sendOperator("/v1/messages/\(id)/replay", method: "POST")
+        #expect(replay == 410)
+        #expect(problem.contains("body pruned by retention"))
         await gateway.shutdown()
     }
 }

@@ -100,8 +100,11 @@ public final class RetentionJob: Sendable {
     public func runPass() async {
         let now = schedule.now()
         let day: TimeInterval = 86_400
-        let bodyCutoff = now.addingTimeInterval(-Double(retention.bodyDays) * day)
-        let metadataCutoff = now.addingTimeInterval(-Double(retention.metadataDays) * day)
+        // Never past the pass's start on the wall clock: the `pruned` events the pass itself logs (and what
+        // ingest logs meanwhile) are then never old enough, so each loop ends even if `now` runs ahead.
+        let started = Date()
+        let bodyCutoff = min(now.addingTimeInterval(-Double(retention.bodyDays) * day), started)
+        let metadataCutoff = min(now.addingTimeInterval(-Double(retention.metadataDays) * day), started)
         do {
             while try await pruneBodies(before: bodyCutoff) > 0 {
                 try? await Task.sleep(for: schedule.pause)
