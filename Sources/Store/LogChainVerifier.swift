@@ -23,16 +23,16 @@ struct LogChainVerifier {
                 ok: false,
                 checked: checked,
                 firstBad: entry.seq,
-                reason: "entry \(entry.seq) lies at or before node \(entry.node)'s retention checkpoint (seq \(floor)): "
-                    + "the checkpoint was altered"
+                reason: "entry \(entry.seq) lies at or before node \(entry.node)'s retention checkpoint "
+                    + "(seq \(floor)): the checkpoint was altered"
             )
         }
         let expectedPrev = heads[entry.node] ?? LogChain.genesis
         if entry.prevHash != expectedPrev {
             let reason: String
             if fromCheckpoint.contains(entry.node), let floor = floors[entry.node] {
-                reason = "entry \(entry.seq) does not link to node \(entry.node)'s retention checkpoint (seq \(floor)): "
-                    + "an entry after the cut was deleted or altered, or the checkpoint was"
+                reason = "entry \(entry.seq) does not link to node \(entry.node)'s retention checkpoint "
+                    + "(seq \(floor)): an entry after the cut was deleted or altered, or the checkpoint was"
             } else {
                 reason = "entry \(entry.seq) does not link to node \(entry.node)'s previous entry: "
                     + "an entry before it was deleted or altered"

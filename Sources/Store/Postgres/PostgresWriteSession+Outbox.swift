@@ -109,7 +109,8 @@ extension PostgresWriteSession {
     {
         let rows = try db.query(
             """
-            SELECT o.destination, o.status, m.body_pruned_at IS NOT NULL FROM outbox o JOIN messages m ON m.id = o.message_id
+            SELECT o.destination, o.status, m.body_pruned_at IS NOT NULL
+            FROM outbox o JOIN messages m ON m.id = o.message_id
             WHERE o.message_id = $1 AND ($2::text IS NULL OR o.destination = $2) AND o.status IN ('delivered', 'dead')
             ORDER BY o.destination
             """,

@@ -1,7 +1,8 @@
 import Foundation
 
 extension PostgresWriteSession {
-    /// Empties up to `limit` finished bodies received before `cutoff` (see ``MessageStore/pruneBodies(receivedBefore:limit:)``).
+    /// Empties up to `limit` finished bodies received before `cutoff`
+    /// (see ``MessageStore/pruneBodies(receivedBefore:limit:)``).
     ///
     /// Runs under the log lock like every write transaction, so no replay can re-open a row in between.
     func pruneBodies(receivedBefore cutoff: Date, limit: Int, now: Date) throws(StoreError) -> Int {

@@ -1,7 +1,8 @@
 import Foundation
 
 extension SQLiteWriteSession {
-    /// Empties up to `limit` finished bodies received before `cutoff` (see ``MessageStore/pruneBodies(receivedBefore:limit:)``).
+    /// Empties up to `limit` finished bodies received before `cutoff`
+    /// (see ``MessageStore/pruneBodies(receivedBefore:limit:)``).
     func pruneBodies(receivedBefore cutoff: Date, limit: Int, now: Date) throws(StoreError) -> Int {
         let update = try db.statement(
             """
@@ -9,7 +10,8 @@ extension SQLiteWriteSession {
             WHERE rowid IN (
                 SELECT rowid FROM messages AS m INDEXED BY messages_unpruned
                 WHERE body_pruned_at IS NULL AND received_at < ?2
-                  AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.message_id = m.id AND o.status IN ('pending', 'held'))
+                  AND NOT EXISTS (SELECT 1 FROM outbox AS o
+                                  WHERE o.message_id = m.id AND o.status IN ('pending', 'held'))
                 ORDER BY received_at LIMIT ?3)
             """
         )
@@ -33,7 +35,8 @@ extension SQLiteWriteSession {
             DELETE FROM messages WHERE rowid IN (
                 SELECT rowid FROM messages AS m INDEXED BY messages_received_at
                 WHERE received_at < ?1
-                  AND NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.message_id = m.id AND o.status IN ('pending', 'held'))
+                  AND NOT EXISTS (SELECT 1 FROM outbox AS o
+                                  WHERE o.message_id = m.id AND o.status IN ('pending', 'held'))
                 ORDER BY received_at LIMIT ?2)
             """
         )
@@ -46,7 +49,9 @@ extension SQLiteWriteSession {
         head.bind(1, limit)
         var rows: [LogPrefixCut.Row] = []
         while try head.step() {
-            rows.append(LogPrefixCut.Row(seq: head.int64(0), node: head.text(1), atMillis: head.int64(2), hash: head.text(3)))
+            rows.append(
+                LogPrefixCut.Row(seq: head.int64(0), node: head.text(1), atMillis: head.int64(2), hash: head.text(3))
+            )
         }
         head.reset()
         let cut = LogPrefixCut(rows: rows, cutoffMillis: SQLiteStatement.millis(cutoff), at: now)
