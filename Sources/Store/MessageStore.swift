@@ -64,7 +64,39 @@ public protocol MessageStore: Sendable {
     func logCounts(since: Date) async throws(StoreError) -> [LogCount]
 
     /// Walks the routing log's hash chain and names the first edited entry or the entry after a deleted one.
+    ///
+    /// Each node's chain starts at its latest ``LogCheckpoint`` (left by ``pruneMetadata(before:limit:)``), or at
+    /// ``LogChain/genesis`` if it has none: the first retained entry must link to the checkpoint's hash.
     func verifyLog() async throws(StoreError) -> LogVerification
+
+    /// Retention: empties the bodies of up to `limit` messages received before `receivedBefore` whose deliveries
+    /// are all finished (delivered or dead, or that have none), oldest first, and marks them pruned.
+    ///
+    /// A body still needed by a pending or held row is never pruned. Metadata, keys and outbox rows stay. Logs one
+    /// `pruned` event (`{"what":"bodies","count":n,"cutoff":...}`) when anything was pruned. A pruned message can
+    /// no longer be replayed: ``replay(_:destination:by:)`` throws ``StoreError/Code/bodyPruned`` and
+    /// ``replayDeadLetters(destination:since:until:by:)`` skips it. Runs as one small write transaction through
+    /// the store's writer, so ingest interleaves between batches.
+    /// - Returns: How many bodies were pruned (0: nothing left to prune before that date).
+    func pruneBodies(receivedBefore: Date, limit: Int) async throws(StoreError) -> Int
+
+    /// Retention: deletes, oldest first, up to `limit` messages received before `before` (with their keys and
+    /// outbox rows) whose deliveries are all finished, and up to `limit` routing-log entries from the start of
+    /// the log that happened before `before`.
+    ///
+    /// Log entries are deleted only as a prefix of the log (by sequence number, stopping at the first entry
+    /// at or after `before`), so every node's retained chain stays contiguous. In the same transaction, for
+    /// each node that loses entries, a ``LogCheckpoint`` records the hash of its last deleted entry;
+    /// ``verifyLog()`` starts that node's chain from it. A checkpoint proves the chain is unbroken from the cut
+    /// on; it says nothing about the content before the cut (that is what pruning means). Exporting or signing
+    /// checkpoints elsewhere would make the cut itself tamper-evident (not built). Log entries are deleted by
+    /// age alone, also those of a message that is still pending (its row stays). Logs one `pruned` event
+    /// (`{"what":"metadata","messages":n,"log_entries":m,"cutoff":...}`) when anything was deleted.
+    ///
+    /// Pass a date in the past: each batch's own `pruned` event is stamped with the current time, so with a
+    /// cutoff in the future a caller looping until 0 would delete its own summaries forever.
+    /// - Returns: Messages plus log entries deleted (0: nothing left to delete before that date).
+    func pruneMetadata(before: Date, limit: Int) async throws(StoreError) -> Int
 
     /// Finishes queued writes and closes the database; later calls fail with ``StoreError/Code/closed``.
     func close()

@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         public static let closed = Code(raw: "closed")
         /// The caller asked for something the store cannot do (e.g. the same destination twice in one admission).
         public static let invalid = Code(raw: "invalid")
+        /// The message's body was removed by retention: it can no longer be delivered or replayed.
+        public static let bodyPruned = Code(raw: "body_pruned")
         /// The stable machine-readable name, e.g. `schema_too_new`.
         public var description: String { raw }
     }
@@ -62,6 +64,11 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     static func closed(file: String = #fileID, line: Int = #line) -> Self {
         Self(code: .closed, message: "the store is closed", file: file, line: line)
+    }
+
+    static func bodyPruned(_ id: String, file: String = #fileID, line: Int = #line) -> Self {
+        Self(code: .bodyPruned, message: "message \(id): body pruned by retention; it cannot be replayed",
+             file: file, line: line)
     }
 
     static func invalid(_ message: String, file: String = #fileID, line: Int = #line) -> Self {

@@ -26,7 +26,9 @@ final class GatewayHarness: @unchecked Sendable {
     ///   - extraAgencies: extra agency JSON objects.
     ///   - destinationOptions: extra JSON members for the `sim` destination.
     ///   - extraConfig: extra top-level JSON members, each starting with a comma (e.g. `, "encryption": {...}`).
-    init(destinationOptions: String = "", rateLimit: String? = nil, limits: String = "", extraConfig: String = "") throws {
+    ///   - retention: a JSON object for the config's `retention` member, if any.
+    init(destinationOptions: String = "", rateLimit: String? = nil, limits: String = "", extraConfig: String = "",
+         retention: String? = nil) throws {
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("gw-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         simulator = DestinationSimulator(conflictOnDuplicate: true)
@@ -43,6 +45,7 @@ final class GatewayHarness: @unchecked Sendable {
         for (name, token) in operatorTokens {
             try token.write(to: directory.appendingPathComponent("op-\(name).token"), atomically: true, encoding: .utf8)
         }
+        let retentionMember = retention.map { " \"retention\": \($0)," } ?? ""
         let rate = rateLimit.map { #", "rateLimit": \#($0)"# } ?? ""
         let config = """
         {
@@ -54,7 +57,7 @@ final class GatewayHarness: @unchecked Sendable {
             {"name": "operator", "role": "operator", "tokenFile": "op-operator.token"},
             {"name": "auditor", "role": "auditor", "tokenFile": "op-auditor.token"}
           ],
-          "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000\(limits)},
+          "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000\(limits)},\(retentionMember)
           "store": "sqlite:\(directory.path)/data/interchange.db",
           "agencies": [
             {"id": "notes", "kind": "hospital", "name": "Notes sender", "auth": {"tokenFile": "notes.token"},
@@ -74,9 +77,9 @@ final class GatewayHarness: @unchecked Sendable {
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
-    func startInProcess() throws {
+    func startInProcess(retentionSchedule: RetentionJob.Schedule = RetentionJob.Schedule()) throws {
         let config = try GatewayConfig.load(path: configPath, baseDirectory: directory.path)
-        let runtime = try GatewayRuntime(config: config)
+        let runtime = try GatewayRuntime(config: config, retentionSchedule: retentionSchedule)
         try runtime.start()
         self.runtime = runtime
     }

@@ -55,6 +55,20 @@ final class TestDatabase: Sendable {
         }
     }
 
+    /// The first column of the first row of `sql`, as an integer, read behind the store's back.
+    func count(_ sql: String) throws -> Int {
+        switch kind {
+        case .sqlite:
+            let raw = try SQLiteConnection(path: location, readOnly: true, busyTimeout: .seconds(5))
+            defer { raw.close() }
+            return Int(try raw.integer(sql) ?? 0)
+        case .postgres:
+            let raw = try TestDatabase.connect(location)
+            defer { raw.close() }
+            return try raw.exec(sql).int(0, 0)
+        }
+    }
+
     /// Removes the file or drops the database (closing whatever connections are left).
     func remove() {
         dir?.remove()

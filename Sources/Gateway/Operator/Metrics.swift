@@ -44,6 +44,8 @@ public final class Metrics: Sendable {
         public var ingest = Histogram(bounds: Histogram.ingestBounds)
         /// `interchange_delivery_seconds` per destination.
         public var delivery: [String: Histogram] = [:]
+        /// `interchange_retention_pruned_total` by what was pruned (`bodies`, `metadata`).
+        public var pruned: [String: Int] = [:]
     }
 
     private let state = Mutex(Snapshot())
@@ -78,6 +80,12 @@ public final class Metrics: Sendable {
                 }
             }
         }
+    }
+
+    /// Counts what one retention batch pruned (`bodies`: bodies emptied; `metadata`: messages plus log entries).
+    public func recordPruned(what: String, count: Int) {
+        guard count > 0 else { return }
+        state.withLock { $0.pruned[what, default: 0] += count }
     }
 
     /// A copy of every series, taken under the lock.

@@ -45,6 +45,11 @@ public struct MetricsText: Sendable {
                 out.histogram("interchange_delivery_seconds", [("destination", destination)], histogram)
             }
         }
+        out.family("interchange_retention_pruned_total", "counter",
+                   "Rows pruned by retention: bodies emptied, and messages plus log entries deleted.")
+        for what in ["bodies", "metadata"] {
+            out.sample("interchange_retention_pruned_total", [("what", what)], Double(snapshot.pruned[what] ?? 0))
+        }
         let outbox = Dictionary(gauges.outbox.map { ($0.destination, $0) }, uniquingKeysWith: { a, _ in a })
         let ids = Set(gauges.destinations.map(\.id)).union(outbox.keys).sorted()
         out.family("interchange_outbox_pending", "gauge", "Outbox rows waiting per destination (not leased).")

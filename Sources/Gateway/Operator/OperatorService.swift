@@ -215,8 +215,13 @@ public final class OperatorService: Sendable {
         -> HTTPResponse
     {
         let body = try ReplayRequest.parse(request.body, allowed: ["destination"], known: Set(destinationIDs))
-        guard let messageID = MessageID(id), try await store.message(messageID) != nil else {
+        guard let messageID = MessageID(id), let stored = try await store.message(messageID) else {
             throw Problem(status: 404, title: "Unknown message", detail: "no message \(id)")
+        }
+        // The store refuses too (StoreError.bodyPruned); answering here gives the operator the reason.
+        if stored.bodyPrunedAt != nil {
+            throw Problem(status: 410, title: "Body pruned",
+                          detail: "body pruned by retention: message \(id) can no longer be delivered or replayed")
         }
         let count = try await store.replay(messageID, destination: body.destination, by: person.name)
         wake(body.destination)

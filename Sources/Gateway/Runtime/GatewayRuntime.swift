@@ -20,12 +20,20 @@ public final class GatewayRuntime: Sendable {
     private let population: PopulationDirectory?
     private let servers: [(name: String, server: HTTPServer)]
     private let backPressure: BackPressure
+    /// Prunes old bodies, messages and log entries in the background (``GatewayConfig/retention``).
+    public let retention: RetentionJob
     private let stopped = Mutex(false)
 
     /// Opens the store and builds every part; nothing listens until ``start()``.
     ///
+    /// - Parameters:
+    ///   - config: What to run.
+    ///   - retentionSchedule: How often retention runs and on which clock (tests shorten and age it).
     /// - Throws: ``StartupError`` naming what could not be set up (store, a TLS file, a port).
-    public init(config: GatewayConfig) throws(StartupError) {
+    public init(
+        config: GatewayConfig,
+        retentionSchedule: RetentionJob.Schedule = RetentionJob.Schedule()
+    ) throws(StartupError) {
         self.config = config
         let store: any MessageStore
         switch config.store {
@@ -63,6 +71,7 @@ public final class GatewayRuntime: Sendable {
         }
         let metrics = Metrics()
         self.metrics = metrics
+        retention = RetentionJob(store: store, retention: config.retention, schedule: retentionSchedule, metrics: metrics)
         HTTPClient.globalInit()
         let client = HTTPClient(workers: 1)
         self.client = client
@@ -175,6 +184,7 @@ public final class GatewayRuntime: Sendable {
         }
         deliverer.start()
         backPressure.start(store: store)
+        retention.start()
     }
 
     /// The bound port of each listener, by name (useful with port 0).
@@ -190,6 +200,7 @@ public final class GatewayRuntime: Sendable {
         }
         guard !already else { return }
         backPressure.stop()
+        await retention.stop()
         for (_, server) in servers { server.shutdown() }
         await deliverer.stop()
         client.shutdown()

@@ -102,6 +102,13 @@ extension PGConnection {
         return message
     }
 
+    /// The message with when its body was pruned, if it was.
+    func storedMessage(_ id: MessageID) throws(StoreError) -> StoredMessage? {
+        guard let message = try message(id) else { return nil }
+        let row = try query("SELECT body_pruned_at FROM messages WHERE id = $1", [.text(id.rawValue)])
+        return StoredMessage(message: message, bodyPrunedAt: row.rows > 0 ? row.optionalDate(0, 0) : nil)
+    }
+
     private static func attributes(_ json: String) -> [String: String] {
         guard json != "{}" else { return [:] }
         return (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))) ?? [:]
@@ -238,10 +245,26 @@ extension PGConnection {
         }
     }
 
-    /// Recomputes every entry's hash in sequence order, one chain per node, reading 5000 entries at a time.
+    /// Each node's latest retention checkpoint.
+    func latestCheckpoints() throws(StoreError) -> [LogCheckpoint] {
+        let rows = try query(
+            "SELECT DISTINCT ON (node) node, seq, hash, at, count_pruned FROM log_checkpoints ORDER BY node, seq DESC"
+        )
+        return (0..<rows.rows).map { row in
+            LogCheckpoint(
+                node: rows.text(row, 0),
+                seq: rows.int64(row, 1),
+                hash: rows.text(row, 2),
+                at: rows.date(row, 3),
+                countPruned: rows.int(row, 4)
+            )
+        }
+    }
+
+    /// Recomputes every entry's hash in sequence order, one chain per node, each from its latest checkpoint,
+    /// reading 5000 entries at a time (the caller holds one snapshot for the whole walk).
     func verifyLog() throws(StoreError) -> LogVerification {
-        var heads: [String: String] = [:]
-        var checked = 0
+        var verifier = LogChainVerifier(checkpoints: try latestCheckpoints())
         var after: Int64 = -1
         while true {
             let rows = try query(
@@ -251,42 +274,10 @@ extension PGConnection {
             let page = Self.logEntries(rows)
             guard let last = page.last else { break }
             for (row, entry) in page.enumerated() {
-                let expectedPrev = heads[entry.node] ?? LogChain.genesis
-                if entry.prevHash != expectedPrev {
-                    return LogVerification(
-                        ok: false,
-                        checked: checked,
-                        firstBad: entry.seq,
-                        reason: "entry \(entry.seq) does not link to node \(entry.node)'s previous entry: "
-                            + "an entry before it was deleted or altered"
-                    )
-                }
-                let hash = LogChain.hash(
-                    prevHash: entry.prevHash,
-                    seq: entry.seq,
-                    node: entry.node,
-                    atMillis: rows.int64(row, 2),
-                    messageId: entry.messageId?.rawValue,
-                    destination: entry.destination,
-                    event: entry.event,
-                    type: entry.type,
-                    sender: entry.sender,
-                    detail: entry.detail,
-                    actor: entry.actor
-                )
-                if hash != entry.hash {
-                    return LogVerification(
-                        ok: false,
-                        checked: checked,
-                        firstBad: entry.seq,
-                        reason: "entry \(entry.seq)'s fields do not match its hash: it was edited"
-                    )
-                }
-                heads[entry.node] = hash
-                checked += 1
+                if let bad = verifier.check(entry, atMillis: rows.int64(row, 2)) { return bad }
             }
             after = last.seq
         }
-        return LogVerification(ok: true, checked: checked)
+        return verifier.result
     }
 }

@@ -3,7 +3,7 @@
 /// `interchange_schema`. Migrations run under a session advisory lock, so nodes starting together take turns.
 enum PostgresSchema {
     /// Step `n` (1-based) brings a database from version `n - 1` to `n`.
-    static let steps: [String] = [v1, v2]
+    static let steps: [String] = [v1, v2, v3]
 
     /// The version this code writes.
     static var latest: Int { steps.count }
@@ -15,7 +15,7 @@ enum PostgresSchema {
     static let logLock: Int64 = 0x4943_4C4F_4741_5050
 
     /// The tables this store owns: finding any of them without `interchange_schema` means a foreign schema.
-    static let ownTables = ["messages", "message_keys", "outbox", "log", "log_keys"]
+    static let ownTables = ["messages", "message_keys", "outbox", "log", "log_keys", "log_checkpoints"]
 
     /// Version 1: messages, business keys, outbox, routing log.
     static let v1 = """
@@ -89,6 +89,21 @@ enum PostgresSchema {
     static let v2 = """
         ALTER TABLE outbox ADD COLUMN external_ref TEXT;
         CREATE INDEX messages_received_at ON messages(received_at);
+        """
+
+    /// Version 3: retention (see ``SQLiteSchema/v3``).
+    static let v3 = """
+        ALTER TABLE messages ADD COLUMN body_pruned_at BIGINT;
+        CREATE INDEX messages_unpruned ON messages(received_at) WHERE body_pruned_at IS NULL;
+        CREATE INDEX log_keys_seq ON log_keys(seq);
+        CREATE TABLE log_checkpoints(
+            node TEXT NOT NULL,
+            seq BIGINT NOT NULL,
+            hash TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            count_pruned INTEGER NOT NULL,
+            PRIMARY KEY(node, seq)
+        );
         """
 
     /// Brings the database to `target` under the migration lock.

@@ -140,10 +140,24 @@ public final class PostgresStore: MessageStore {
         }
     }
 
+    public func pruneBodies(receivedBefore: Date, limit: Int) async throws(StoreError) -> Int {
+        guard limit > 0 else { return 0 }
+        return try await writer.submit { session throws(StoreError) in
+            try session.pruneBodies(receivedBefore: receivedBefore, limit: limit, now: Date())
+        }
+    }
+
+    public func pruneMetadata(before: Date, limit: Int) async throws(StoreError) -> Int {
+        guard limit > 0 else { return 0 }
+        return try await writer.submit { session throws(StoreError) in
+            try session.pruneMetadata(before: before, limit: limit, now: Date())
+        }
+    }
+
     // MARK: - Reads (on pool connections)
 
     public func message(_ id: MessageID) async throws(StoreError) -> StoredMessage? {
-        try await readers.run { db throws(StoreError) in try db.message(id).map(StoredMessage.init) }
+        try await readers.run { db throws(StoreError) in try db.storedMessage(id) }
     }
 
     public func deliveries(of id: MessageID) async throws(StoreError) -> [DeliveryRecord] {

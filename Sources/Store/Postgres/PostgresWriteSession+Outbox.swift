@@ -102,21 +102,26 @@ extension PostgresWriteSession {
     }
 
     /// A message's delivered or dead rows (all destinations, or one).
+    ///
+    /// - Throws: ``StoreError/Code/bodyPruned`` if there are such rows but retention emptied the body.
     func replayable(_ id: MessageID, destination: String?) throws(StoreError)
         -> [(id: MessageID, destination: String, from: String)]
     {
         let rows = try db.query(
             """
-            SELECT destination, status FROM outbox
-            WHERE message_id = $1 AND ($2::text IS NULL OR destination = $2) AND status IN ('delivered', 'dead')
-            ORDER BY destination
+            SELECT o.destination, o.status, m.body_pruned_at IS NOT NULL
+            FROM outbox o JOIN messages m ON m.id = o.message_id
+            WHERE o.message_id = $1 AND ($2::text IS NULL OR o.destination = $2) AND o.status IN ('delivered', 'dead')
+            ORDER BY o.destination
             """,
             [.text(id.rawValue), .string(destination)]
         )
+        if rows.rows > 0 && rows.text(0, 2) == "t" { throw .bodyPruned(id.rawValue) }
         return (0..<rows.rows).map { (id, rows.text($0, 0), rows.text($0, 1)) }
     }
 
-    /// Dead rows, optionally of one destination, dead-lettered within `since..<until`.
+    /// Dead rows, optionally of one destination, dead-lettered within `since..<until`, whose body retention
+    /// has not pruned (those can never be delivered again).
     func deadLetters(destination: String?, since: Date?, until: Date?) throws(StoreError)
         -> [(id: MessageID, destination: String, from: String)]
     {
@@ -125,6 +130,7 @@ extension PostgresWriteSession {
             SELECT message_id, destination FROM outbox
             WHERE status = 'dead' AND ($1::text IS NULL OR destination = $1)
               AND ($2::bigint IS NULL OR updated_at >= $2) AND ($3::bigint IS NULL OR updated_at < $3)
+              AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.id = outbox.message_id AND m.body_pruned_at IS NOT NULL)
             ORDER BY updated_at
             """,
             [.string(destination), .millis(since), .millis(until)]

@@ -37,8 +37,11 @@ final class PostgresWriteSession {
     func begin() throws(StoreError) {
         try db.reconnectIfBroken()
         // One round trip: the simple-query protocol runs the three in order and answers with the last.
+        // Retention may delete old entries, or a node's whole chain: sequence numbers continue after the highest
+        // ever handed out (checkpoints remember it), and an emptied chain continues from its checkpoint.
         let begin = "BEGIN; SELECT pg_advisory_xact_lock(\(PostgresSchema.logLock)); "
-            + "SELECT COALESCE(MAX(seq), 0) FROM log"
+            + "SELECT GREATEST((SELECT COALESCE(MAX(seq), 0) FROM log), "
+            + "(SELECT COALESCE(MAX(seq), 0) FROM log_checkpoints))"
         let lastSeq: Int64
         do throws(StoreError) {
             inTransaction = true
@@ -50,7 +53,13 @@ final class PostgresWriteSession {
         }
         if lastSeq != committed.lastSeq {
             let row = try db.query(
-                "SELECT hash FROM log WHERE node = $1 ORDER BY seq DESC LIMIT 1",
+                """
+                SELECT hash FROM (
+                    (SELECT seq, hash FROM log WHERE node = $1 ORDER BY seq DESC LIMIT 1)
+                    UNION ALL
+                    (SELECT seq, hash FROM log_checkpoints WHERE node = $1 ORDER BY seq DESC LIMIT 1)
+                ) AS heads ORDER BY seq DESC LIMIT 1
+                """,
                 [.text(node)]
             )
             head = Mark(lastSeq: lastSeq, headHash: row.rows > 0 ? row.text(0, 0) : LogChain.genesis)

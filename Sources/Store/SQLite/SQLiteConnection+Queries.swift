@@ -9,6 +9,15 @@ extension SQLiteConnection {
         try messages([id])[id]
     }
 
+    /// The message with when its body was pruned, if it was.
+    func storedMessage(_ id: MessageID) throws(StoreError) -> StoredMessage? {
+        guard let message = try message(id) else { return nil }
+        let pruned = try statement("SELECT body_pruned_at FROM messages WHERE id = ?1")
+        pruned.bind(1, id.rawValue)
+        defer { pruned.reset() }
+        return StoredMessage(message: message, bodyPrunedAt: try pruned.step() ? pruned.optionalDate(0) : nil)
+    }
+
     /// The messages with these ids (unknown ids are absent), with their business keys.
     func messages(_ ids: [MessageID]) throws(StoreError) -> [MessageID: CanonicalMessage] {
         var found: [MessageID: CanonicalMessage] = [:]
@@ -198,50 +207,41 @@ extension SQLiteConnection {
         return stats
     }
 
-    /// Recomputes every entry's hash in sequence order, one chain per node.
+    /// Each node's latest retention checkpoint.
+    func latestCheckpoints() throws(StoreError) -> [LogCheckpoint] {
+        let statement = try statement(
+            """
+            SELECT node, seq, hash, at, count_pruned FROM log_checkpoints AS c
+            WHERE seq = (SELECT MAX(seq) FROM log_checkpoints WHERE node = c.node) ORDER BY node
+            """
+        )
+        defer { statement.reset() }
+        var checkpoints: [LogCheckpoint] = []
+        while try statement.step() {
+            checkpoints.append(
+                LogCheckpoint(
+                    node: statement.text(0),
+                    seq: statement.int64(1),
+                    hash: statement.text(2),
+                    at: statement.date(3),
+                    countPruned: statement.int(4)
+                )
+            )
+        }
+        return checkpoints
+    }
+
+    /// Recomputes every entry's hash in sequence order, one chain per node, each from its latest checkpoint.
+    /// Run inside one read transaction so checkpoints and entries come from the same snapshot.
     func verifyLog() throws(StoreError) -> LogVerification {
+        try exec("BEGIN")
+        defer { try? exec("COMMIT") }
+        var verifier = LogChainVerifier(checkpoints: try latestCheckpoints())
         let statement = try statement("SELECT \(Self.logColumns) FROM log ORDER BY seq")
         defer { statement.reset() }
-        var heads: [String: String] = [:]
-        var checked = 0
         while try statement.step() {
-            let seq = statement.int64(0)
-            let node = statement.text(1)
-            let prevHash = statement.text(10)
-            let expectedPrev = heads[node] ?? LogChain.genesis
-            if prevHash != expectedPrev {
-                return LogVerification(
-                    ok: false,
-                    checked: checked,
-                    firstBad: seq,
-                    reason: "entry \(seq) does not link to node \(node)'s previous entry: "
-                        + "an entry before it was deleted or altered"
-                )
-            }
-            let hash = LogChain.hash(
-                prevHash: prevHash,
-                seq: seq,
-                node: node,
-                atMillis: statement.int64(2),
-                messageId: statement.optionalText(3),
-                destination: statement.optionalText(4),
-                event: statement.text(5),
-                type: statement.optionalText(6),
-                sender: statement.optionalText(7),
-                detail: statement.text(8),
-                actor: statement.optionalText(9)
-            )
-            if hash != statement.text(11) {
-                return LogVerification(
-                    ok: false,
-                    checked: checked,
-                    firstBad: seq,
-                    reason: "entry \(seq)'s fields do not match its hash: it was edited"
-                )
-            }
-            heads[node] = hash
-            checked += 1
+            if let bad = verifier.check(logEntry(statement), atMillis: statement.int64(2)) { return bad }
         }
-        return LogVerification(ok: true, checked: checked)
+        return verifier.result
     }
 }

@@ -2,7 +2,7 @@
 /// opening transaction; a database newer than ``latest`` is refused, never downgraded.
 enum SQLiteSchema {
     /// Step `n` (1-based) brings a database from version `n - 1` to `n`.
-    static let steps: [String] = [v1, v2]
+    static let steps: [String] = [v1, v2, v3]
 
     /// The version this code writes.
     static var latest: Int { steps.count }
@@ -79,6 +79,23 @@ enum SQLiteSchema {
     static let v2 = """
         ALTER TABLE outbox ADD COLUMN external_ref TEXT;
         CREATE INDEX messages_received_at ON messages(received_at);
+        """
+
+    /// Version 3: retention. When a body was pruned (with an index that finds the unpruned oldest first), the
+    /// log checkpoints that keep each node's chain verifiable after its oldest entries are deleted, and an
+    /// index to delete a log prefix's `log_keys`.
+    static let v3 = """
+        ALTER TABLE messages ADD COLUMN body_pruned_at INTEGER;
+        CREATE INDEX messages_unpruned ON messages(received_at) WHERE body_pruned_at IS NULL;
+        CREATE INDEX log_keys_seq ON log_keys(seq);
+        CREATE TABLE log_checkpoints(
+            node TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            count_pruned INTEGER NOT NULL,
+            PRIMARY KEY(node, seq)
+        );
         """
 
     /// Brings the database to `target` (``latest`` unless a test wants an older schema).

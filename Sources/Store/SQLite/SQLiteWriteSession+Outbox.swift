@@ -138,9 +138,15 @@ extension SQLiteWriteSession {
     }
 
     /// A message's delivered or dead rows (all destinations, or one).
+    ///
+    /// - Throws: ``StoreError/Code/bodyPruned`` if there are such rows but retention emptied the body.
     func replayable(_ id: MessageID, destination: String?) throws(StoreError)
         -> [(id: MessageID, destination: String, from: String)]
     {
+        let pruned = try db.statement("SELECT body_pruned_at IS NOT NULL FROM messages WHERE id = ?1")
+        pruned.bind(1, id.rawValue)
+        let isPruned = try pruned.step() && pruned.int(0) == 1
+        pruned.reset()
         let statement = try db.statement(
             """
             SELECT destination, status FROM outbox
@@ -155,10 +161,12 @@ extension SQLiteWriteSession {
             rows.append((id, statement.text(0), statement.text(1)))
         }
         statement.reset()
+        if isPruned && !rows.isEmpty { throw .bodyPruned(id.rawValue) }
         return rows
     }
 
-    /// Dead rows, optionally of one destination, dead-lettered within `since..<until`.
+    /// Dead rows, optionally of one destination, dead-lettered within `since..<until`, whose body retention
+    /// has not pruned (those can never be delivered again).
     func deadLetters(destination: String?, since: Date?, until: Date?) throws(StoreError)
         -> [(id: MessageID, destination: String, from: String)]
     {
@@ -167,6 +175,7 @@ extension SQLiteWriteSession {
             SELECT message_id, destination FROM outbox
             WHERE status = 'dead' AND (?1 IS NULL OR destination = ?1)
               AND (?2 IS NULL OR updated_at >= ?2) AND (?3 IS NULL OR updated_at < ?3)
+              AND NOT EXISTS (SELECT 1 FROM messages AS m WHERE m.id = message_id AND m.body_pruned_at IS NOT NULL)
             ORDER BY updated_at
             """
         )

@@ -29,8 +29,20 @@ final class SQLiteWriteSession {
 
     /// Reads the chain head from the database (at start, and when another connection wrote to the file).
     private func loadHead() throws(StoreError) {
-        let lastSeq = try db.integer("SELECT COALESCE(MAX(seq), 0) FROM log") ?? 0
-        let statement = try db.statement("SELECT hash FROM log WHERE node = ?1 ORDER BY seq DESC LIMIT 1")
+        // Retention may have deleted the newest entries' predecessors, or a node's whole chain: sequence numbers
+        // continue after the highest ever handed out, and an emptied chain continues from its checkpoint.
+        let lastSeq = try db.integer(
+            "SELECT max(COALESCE((SELECT MAX(seq) FROM log), 0), COALESCE((SELECT MAX(seq) FROM log_checkpoints), 0))"
+        ) ?? 0
+        let statement = try db.statement(
+            """
+            SELECT hash FROM (
+                SELECT * FROM (SELECT seq, hash FROM log WHERE node = ?1 ORDER BY seq DESC LIMIT 1)
+                UNION ALL
+                SELECT * FROM (SELECT seq, hash FROM log_checkpoints WHERE node = ?1 ORDER BY seq DESC LIMIT 1)
+            ) ORDER BY seq DESC LIMIT 1
+            """
+        )
         statement.bind(1, node)
         let hash = try statement.step() ? statement.text(0) : LogChain.genesis
         statement.reset()

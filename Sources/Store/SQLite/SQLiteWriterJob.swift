@@ -52,6 +52,7 @@ final class SQLiteTypedJob<R: Sendable>: SQLiteWriterJob, @unchecked Sendable {
 }
 
 extension SQLiteWriterJob {
-    /// Whether the last run failed because of its own input (a constraint), not because the database failed.
-    var failedOnItsOwn: Bool { error?.code == .invalid }
+    /// Whether the last run failed because of its own input (a constraint, a pruned body), not because the
+    /// database failed.
+    var failedOnItsOwn: Bool { error?.code == .invalid || error?.code == .bodyPruned }
 }
