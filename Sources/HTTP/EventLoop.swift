@@ -37,6 +37,14 @@ final class EventLoop: @unchecked Sendable {
     private var scratch = [UInt8](repeating: 0, count: 65_536)
     private var encoder = ResponseEncoder()
     private let sweepInterval: UInt64
+    /// A descriptor held back for descriptor exhaustion: closing it frees one slot to accept and close an excess
+    /// connection, so the client sees a clean close instead of waiting in the backlog (-1 when it could not be
+    /// reopened).
+    private var reserveFD: Int32
+    /// Set while accepting is paused after `EMFILE`/`ENFILE`: the listener is out of the epoll interest set
+    /// until this instant, so level-triggered epoll does not spin on a listener whose accepts all fail.
+    private var acceptPausedUntil: UInt64?
+    private static let acceptPause: UInt64 = 100_000_000
     private let headTimeout: UInt64
     private let bodyTimeout: UInt64
     private let idleTimeout: UInt64
@@ -62,6 +70,7 @@ final class EventLoop: @unchecked Sendable {
         }
         self.epfd = epfd
         self.wakeFD = wakeFD
+        reserveFD = Self.openReserve()
         for fd in [listenFD, wakeFD] {
             var event = epoll_event()
             event.events = EPOLLIN.rawValue
@@ -106,7 +115,11 @@ final class EventLoop: @unchecked Sendable {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var lastSweep = MonotonicClock.now()
         while !stopping.load(ordering: .acquiring) {
-            let timeout = retryRead.isEmpty ? Int32(sweepInterval / 1_000_000) : 0
+            var timeout = retryRead.isEmpty ? Int32(sweepInterval / 1_000_000) : 0
+            if let until = acceptPausedUntil {
+                let current = MonotonicClock.now()
+                timeout = until > current ? min(timeout, Int32(clamping: (until - current) / 1_000_000 + 1)) : 0
+            }
             let n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), timeout) }
             if n < 0 && errno != EINTR { break }
             let now = MonotonicClock.now()
@@ -128,6 +141,7 @@ final class EventLoop: @unchecked Sendable {
                 retryRead.removeAll()
                 for fd in fds { handle(fd: fd, events: EPOLLIN.rawValue, now: now) }
             }
+            if let until = acceptPausedUntil, now >= until { resumeAccepting() }
             if now &- lastSweep >= sweepInterval {
                 lastSweep = now
                 sweep(now: now)
@@ -146,6 +160,7 @@ final class EventLoop: @unchecked Sendable {
         }
         close(listenFD)
         close(wakeFD)
+        if reserveFD >= 0 { close(reserveFD) }
         close(epfd)
     }
 
@@ -155,7 +170,11 @@ final class EventLoop: @unchecked Sendable {
         for _ in 0..<128 {
             let fd = clinux_accept4(listenFD, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if fd < 0 {
-                // EAGAIN: drained. EMFILE/ENFILE: level-triggered epoll retries on the next wait.
+                let error = errno
+                // EAGAIN: drained. Out of descriptors (or kernel memory): refuse what waits and pause.
+                if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
+                    pauseAccepting(now: now)
+                }
                 return
             }
             var one: Int32 = 1
@@ -191,6 +210,38 @@ final class EventLoop: @unchecked Sendable {
             if epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) != 0 { destroy(c) }
         }
     }
+
+    /// Out of descriptors: the pending connection stays in the backlog and level-triggered epoll reports the
+    /// listener again at once, so without a pause the loop spins on failing accepts at 100 % CPU. Frees the reserve
+    /// descriptor to accept and close the waiting connections (their clients see a clean close rather than a
+    /// hang), then takes the listener out of the interest set for ``acceptPause``.
+    private func pauseAccepting(now: UInt64) {
+        if reserveFD >= 0 {
+            close(reserveFD)
+            for _ in 0..<1024 {
+                let fd = clinux_accept4(listenFD, Int32(SOCK_CLOEXEC.rawValue))
+                guard fd >= 0 else { break }
+                close(fd)
+            }
+            reserveFD = Self.openReserve()
+        }
+        var event = epoll_event()
+        event.events = 0
+        event.data.fd = listenFD
+        _ = epoll_ctl(epfd, EPOLL_CTL_MOD, listenFD, &event)
+        acceptPausedUntil = now &+ Self.acceptPause
+    }
+
+    private func resumeAccepting() {
+        acceptPausedUntil = nil
+        if reserveFD < 0 { reserveFD = Self.openReserve() }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = listenFD
+        _ = epoll_ctl(epfd, EPOLL_CTL_MOD, listenFD, &event)
+    }
+
+    private static func openReserve() -> Int32 { open("/dev/null", O_RDONLY | O_CLOEXEC) }
 
     /// Over the connection cap: a best-effort 503 (plain HTTP only) and close, so the loop keeps serving others.
     private func rejectOverCapacity(_ fd: Int32) {
