@@ -10,6 +10,7 @@ connections against `maxConnections` 5,000 while the normal client keeps posting
 All traffic stays on 127.0.0.1; every loop is bounded in time. Usage: hostile.py BINARY OUTPUT [--seconds N]
 """
 import http.client
+import re
 import http.server
 import json
 import os
@@ -132,7 +133,7 @@ def slowhttptest(mode, url, seconds, log):
     elif mode == "B":
         args = ["-B", "-i", "5", "-s", "65536", "-x", "16", "-t", "POST", "-f", "application/json"] + common
     else:
-        args = ["-X", "-w", "16", "-y", "64", "-n", "3", "-z", "16", "-k", "20"] + common
+        args = ["-X", "-w", "16", "-y", "64", "-n", "3", "-z", "16", "-k", "10"] + common
     return subprocess.Popen(["slowhttptest"] + args, stdout=log, stderr=subprocess.STDOUT)
 
 
@@ -144,24 +145,64 @@ def gateway_stats(pid):
     return fds, cpu
 
 
+class Sampler:
+    """Samples the gateway's open descriptors and CPU time every half second while a phase runs."""
+
+    def __init__(self, pid):
+        self.pid = pid
+        self.max_fds = 0
+        self.running = True
+        _, self.cpu0 = gateway_stats(pid)
+        self.start = time.monotonic()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while self.running:
+            try:
+                fds, _ = gateway_stats(self.pid)
+                self.max_fds = max(self.max_fds, fds)
+            except OSError:
+                pass
+            time.sleep(0.5)
+
+    def stop(self):
+        self.running = False
+        self.thread.join()
+        _, cpu1 = gateway_stats(self.pid)
+        return self.max_fds, 100 * (cpu1 - self.cpu0) / (time.monotonic() - self.start)
+
+
+def slowhttptest_summary(path):
+    """Largest 'connected' count, final 'closed' count and how often the probe found the service unavailable."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", open(path, errors="replace").read())
+    connected = [int(n) for n in re.findall(r"connected:\s+(\d+)", text)]
+    closed = [int(n) for n in re.findall(r"closed:\s+(\d+)", text)]
+    available = re.findall(r"service available:\s+(\w+)", text)
+    return (f"attack held up to {max(connected, default=0)} connections, {closed[-1] if closed else 0} closed by the "
+            f"server; its probe saw the service unavailable {available.count('NO')} of {len(available)} times")
+
+
 def attack_round(name, host, port, scheme, tls_context, token, pid, workdir):
     report(f"--- {name} listener ({scheme}://{host}:{port}), normal client {RATE} req/s, new connection each ---")
-    summary("baseline (no attack)", normal_client(host, port, tls_context, token, SECONDS, f"{name}-base"))
+    sampler = Sampler(pid)
+    result = normal_client(host, port, tls_context, token, SECONDS, f"{name}-base")
+    fds, cpu = sampler.stop()
+    summary("baseline (no attack)", result)
+    report(f"{'':<34} gateway max fds {fds}, CPU {cpu:.0f} % of a core")
     for mode, title in (("H", "slow headers (-H)"), ("B", "slow body (-B)"), ("X", "slow read (-X)")):
         path = "/v1/test/notes" if mode != "X" else "/healthz"
         log = open(os.path.join(workdir, f"slowhttptest-{name}-{mode}.log"), "w")
-        attacker = slowhttptest(mode, f"{scheme}://{host}:{port}{path}", SECONDS + 5, log)
+        attacker = slowhttptest(mode, f"{scheme}://{host}:{port}{path}", SECONDS + 10, log)
         time.sleep(5)  # let the attack ramp up to its 1,000 connections
-        _, cpu0 = gateway_stats(pid)
+        sampler = Sampler(pid)
         result = normal_client(host, port, tls_context, token, SECONDS, f"{name}-{mode}")
-        fds, cpu1 = gateway_stats(pid)
+        fds, cpu = sampler.stop()
         attacker.wait(timeout=SECONDS + 60)
         log.close()
-        tail = [line.strip() for line in open(log.name) if "service available" in line.lower() or "connected" in line.lower()]
         summary(f"during {title}", result)
-        report(f"{'':<34} gateway fds at end {fds}, CPU {100 * (cpu1 - cpu0) / SECONDS:.0f} % of a core; slowhttptest: "
-               + (tail[-1] if tail else "(no summary)"))
-        time.sleep(2)
+        report(f"{'':<34} gateway max fds {fds}, CPU {cpu:.0f} % of a core; {slowhttptest_summary(log.name)}")
+        time.sleep(3)
 
 
 def idle_round(host, port, token, pid):

@@ -45,6 +45,8 @@ final class EventLoop: @unchecked Sendable {
     /// until this instant, so level-triggered epoll does not spin on a listener whose accepts all fail.
     private var acceptPausedUntil: UInt64?
     private static let acceptPause: UInt64 = 100_000_000
+    /// How long a connection must have been idle before a new one at the connection cap may take its place.
+    private let evictIdleAfter: UInt64?
     private let headTimeout: UInt64
     private let bodyTimeout: UInt64
     private let idleTimeout: UInt64
@@ -59,6 +61,7 @@ final class EventLoop: @unchecked Sendable {
         headTimeout = MonotonicClock.nanoseconds(limits.headTimeout)
         bodyTimeout = MonotonicClock.nanoseconds(limits.bodyTimeout)
         idleTimeout = MonotonicClock.nanoseconds(limits.idleTimeout)
+        evictIdleAfter = limits.evictIdleAfter.map(MonotonicClock.nanoseconds)
         let smallest = min(headTimeout, bodyTimeout, idleTimeout)
         sweepInterval = max(10_000_000, min(1_000_000_000, smallest / 2))
         let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -179,7 +182,7 @@ final class EventLoop: @unchecked Sendable {
             }
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            guard shared.counter.tryAcquire() else {
+            guard shared.counter.tryAcquire() || (evictIdleConnection(now: now) && shared.counter.tryAcquire()) else {
                 rejectOverCapacity(fd)
                 continue
             }
@@ -209,6 +212,35 @@ final class EventLoop: @unchecked Sendable {
             c.interest = EPOLLIN.rawValue
             if epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) != 0 { destroy(c) }
         }
+    }
+
+    /// At the connection cap, closes this loop's connection that has been idle longest (no request in progress,
+    /// nothing buffered or unsent, idle for at least `evictIdleAfter`; or a TLS handshake that has not
+    /// finished in that time) so the new connection can be served. Without this, clients that open connections and
+    /// send nothing hold the cap for the whole idle timeout and every other client gets 503. Closing an idle
+    /// keep-alive connection is ordinary HTTP behaviour (RFC 9112 §9.6): clients retry on a new connection.
+    ///
+    /// - Returns: Whether a connection was closed (its slot released).
+    private func evictIdleConnection(now: UInt64) -> Bool {
+        guard let evictIdleAfter else { return false }
+        var victim: Connection?
+        for fd in active {
+            guard let c = connections[Int(fd)], !c.lingering else { continue }
+            let since: UInt64
+            if c.handshaking {
+                since = c.acceptedAt
+            } else if c.inflight == 0, c.bodyHead == nil, c.headStartedAt == nil, c.bufferedInput == 0, !c.hasUnsentOutput {
+                since = c.lastActivity
+            } else {
+                continue
+            }
+            guard now &- since >= evictIdleAfter else { continue }
+            if let current = victim, (current.handshaking ? current.acceptedAt : current.lastActivity) <= since { continue }
+            victim = c
+        }
+        guard let victim else { return false }
+        destroy(victim)
+        return true
     }
 
     /// Out of descriptors: the pending connection stays in the backlog and level-triggered epoll reports the
