@@ -50,6 +50,7 @@ final class EventLoop: @unchecked Sendable {
     private let headTimeout: UInt64
     private let bodyTimeout: UInt64
     private let idleTimeout: UInt64
+    private let sendTimeout: UInt64
     private static let lingerTimeout: UInt64 = 2_000_000_000
     private static let maxInflight = 32
 
@@ -62,7 +63,8 @@ final class EventLoop: @unchecked Sendable {
         bodyTimeout = MonotonicClock.nanoseconds(limits.bodyTimeout)
         idleTimeout = MonotonicClock.nanoseconds(limits.idleTimeout)
         evictIdleAfter = limits.evictIdleAfter.map(MonotonicClock.nanoseconds)
-        let smallest = min(headTimeout, bodyTimeout, idleTimeout)
+        sendTimeout = MonotonicClock.nanoseconds(limits.sendTimeout)
+        let smallest = min(headTimeout, bodyTimeout, idleTimeout, sendTimeout)
         sweepInterval = max(10_000_000, min(1_000_000_000, smallest / 2))
         let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epfd >= 0 else { throw HTTPServerError("epoll_create1", errno: errno) }
@@ -699,6 +701,10 @@ final class EventLoop: @unchecked Sendable {
         if c.outputSent == c.output.count {
             c.output.removeAll(keepingCapacity: c.output.capacity <= 262_144)
             c.outputSent = 0
+            c.stalledOutput = nil
+        } else if c.stalledOutput.map({ c.outputSent >= $0.until }) ?? true {
+            // A new stall, or the bytes of the last one were taken: the deadline restarts for what is pending now.
+            c.stalledOutput = (since: now, until: c.output.count)
         }
         return true
     }
@@ -753,6 +759,9 @@ final class EventLoop: @unchecked Sendable {
             guard let c = connections[Int(fd)] else { continue }
             if c.lingering {
                 if now &- c.lingerStart >= Self.lingerTimeout { destroy(c) }
+            } else if let stall = c.stalledOutput, now &- stall.since >= sendTimeout {
+                // Slow read: a client taking responses a few bytes at a time holds a connection slot indefinitely.
+                destroy(c)
             } else if c.handshaking {
                 if now &- c.acceptedAt >= headTimeout { destroy(c) }
             } else if let started = c.headStartedAt, now &- started >= headTimeout {

@@ -10,6 +10,9 @@ public struct ServerLimits: Sendable {
     public var bodyTimeout: Duration
     /// How long an idle keep-alive connection is kept.
     public var idleTimeout: Duration
+    /// Time a client has to take response bytes the server could not send at once (slow read): the bytes pending
+    /// when a send first stalls must all be taken within it, or the connection is closed.
+    public var sendTimeout: Duration
     /// Open connections allowed across all loops; beyond it new connections get 503 and are closed, unless an
     /// idle connection can make room (``evictIdleAfter``).
     public var maxConnections: Int
@@ -24,6 +27,7 @@ public struct ServerLimits: Sendable {
         headTimeout: Duration = .seconds(10),
         bodyTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(60),
+        sendTimeout: Duration = .seconds(30),
         maxConnections: Int = 10_000,
         evictIdleAfter: Duration? = .seconds(1)
     ) {
@@ -32,6 +36,7 @@ public struct ServerLimits: Sendable {
         self.headTimeout = headTimeout
         self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
+        self.sendTimeout = sendTimeout
         self.maxConnections = maxConnections
         self.evictIdleAfter = evictIdleAfter
     }

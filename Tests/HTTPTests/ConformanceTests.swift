@@ -278,6 +278,21 @@ import Testing
         #expect(response?.body == "ok")
     }
 
+    /// slowhttptest -X (slow read) held its 1,000 connections for the whole attack: nothing bounded how long a
+    /// client may take to read a response.
+    @Test func clientThatDoesNotTakeItsResponseIsClosedAfterTheSendTimeout() async throws {
+        let big = [UInt8](repeating: 0x61, count: 8_000_000)
+        let server = try startServer(
+            limits: ServerLimits(sendTimeout: .milliseconds(400)), handler: { _ in HTTPResponse(status: 200, body: big) })
+        defer { server.shutdown() }
+        let client = try RawClient(port: server.port)
+        client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(1_200))  // never reads: the send stalls, then the deadline passes
+        let raw = await client.readAllBytes()
+        #expect(raw.count > 0)
+        #expect(raw.count < big.count, "the whole response arrived to a client that did not read")
+    }
+
     @Test func largeResponseToASlowReaderArrivesWhole() async throws {
         let big = (0..<4_000_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
         let server = try startServer(handler: { _ in HTTPResponse(status: 200, body: big) })
