@@ -76,12 +76,15 @@ fuzz: deps-build
 	printf 't{"key":"n-1","text":"hello"}' > $$corpus/AgencyJSONFuzz/note.json; \
 	cp Fixtures/hospital/*.xml $$corpus/XMLFuzz/; \
 	cp config/*.json $$corpus/ConfigFuzz/; \
-	for target in $(FUZZ_TARGETS); do \
+	failed=""; for target in $(FUZZ_TARGETS); do \
 		echo "== $$target ($(FUZZ_SECONDS) s)"; \
 		(cd Tests/Fuzz && SWIFT_BACKTRACE=enable=no .build/release/$$target $$corpus/$$target \
 			-max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1) \
-			2>&1 | grep -E '^#[0-9]+ +(DONE|INITED)|stat::|ERROR|Fatal|crash-|SUMMARY' || true; \
-	done; rm -rf $$corpus
+			> $$corpus/$$target.log 2>&1 || failed="$$failed $$target"; \
+		grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)|stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|ERROR|Fatal|crash-|SUMMARY' \
+			$$corpus/$$target.log || true; \
+	done; rm -rf $$corpus; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (inputs in Tests/Fuzz/crash-*)"; exit 1; fi
 
 # Slowloris, slow body, slow read and 10,000 idle connections against the release gateway while a normal client
 # posts; results in Benchmarks/out/hostile.txt (HOSTILE_SECONDS per phase, default 30).
