@@ -7,6 +7,8 @@ APT_TEST     := $(APT_BUILD) curl python3 procps prometheus postgresql chromium
 APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps
 APT_FUZZ     := $(APT_BUILD)
 APT_API_FUZZ := $(APT_TEST) python3-venv
+APT_HOSTILE  := $(APT_BUILD) slowhttptest python3 procps
+APT_TLSAUDIT := $(APT_BUILD) testssl.sh openssl curl python3 bsdextrautils
 
 # Installs the Debian packages in $(1) that are not installed yet (sudo when not root).
 define apt_install
@@ -17,7 +19,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http api-fuzz soak clean
+.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http fuzz hostile tls-audit api-fuzz soak clean
 
 all: build
 
@@ -75,6 +77,43 @@ api-fuzz:
 	$(SWIFT) build --product interchange
 	test -x .build/venv/bin/schemathesis || (python3 -m venv .build/venv && .build/venv/bin/pip install -q schemathesis)
 	Tests/APIFuzz/api-fuzz.sh
+# libFuzzer on the agency JSON adapters, the XML parser (XML1 / XML0 / GIAMDINHHS) and the config decoder, each for
+# FUZZ_SECONDS (default 60). Seeds come from Fixtures/ and config/ (copied into a temp corpus; agency JSON files get
+# the adapter's tag byte in front: h hospital, c court, v vneid, p procuracy, j judicial). Crashes go to Tests/Fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := AgencyJSONFuzz XMLFuzz ConfigFuzz
+fuzz: deps-build
+	cd Tests/Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	@set -e; corpus=$$(mktemp -d /tmp/interchange-fuzz-XXXXXX); \
+	mkdir -p $$corpus/AgencyJSONFuzz $$corpus/XMLFuzz $$corpus/ConfigFuzz; \
+	for pair in h:hospital c:court v:vneid p:procuracy j:judicial; do \
+		tag=$${pair%%:*}; dir=$${pair#*:}; \
+		for f in Fixtures/$$dir/*.json; do { printf '%s' $$tag; cat $$f; } > $$corpus/AgencyJSONFuzz/$$dir-$$(basename $$f); done; \
+	done; \
+	printf 't{"key":"n-1","text":"hello"}' > $$corpus/AgencyJSONFuzz/note.json; \
+	cp Fixtures/hospital/*.xml $$corpus/XMLFuzz/; \
+	cp config/*.json $$corpus/ConfigFuzz/; \
+	failed=""; for target in $(FUZZ_TARGETS); do \
+		echo "== $$target ($(FUZZ_SECONDS) s)"; \
+		(cd Tests/Fuzz && SWIFT_BACKTRACE=enable=no .build/release/$$target $$corpus/$$target \
+			-max_total_time=$(FUZZ_SECONDS) -max_len=16384 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1) \
+			> $$corpus/$$target.log 2>&1 || failed="$$failed $$target"; \
+		grep -E '^#[0-9]+[[:space:]]+(DONE|INITED)|stat::(number_of_executed_units|average_exec_per_sec|new_units_added)|ERROR|Fatal|crash-|SUMMARY' \
+			$$corpus/$$target.log || true; \
+	done; rm -rf $$corpus; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (inputs in Tests/Fuzz/crash-*)"; exit 1; fi
+
+# Slowloris, slow body, slow read and 10,000 idle connections against the release gateway while a normal client
+# posts; results in Benchmarks/out/hostile.txt (HOSTILE_SECONDS per phase, default 30).
+HOSTILE_SECONDS ?= 30
+hostile: release
+	$(call apt_install,$(APT_HOSTILE))
+	python3 Benchmarks/hostile.py .build/release/interchange Benchmarks/out/hostile.txt --seconds $(HOSTILE_SECONDS)
+
+# testssl.sh and openssl s_client against the mTLS agency listener; summary in Benchmarks/out/tls-audit.txt.
+tls-audit: release
+	$(call apt_install,$(APT_TLSAUDIT))
+	Benchmarks/tls-audit.sh .build/release/interchange Benchmarks/out/tls-audit.txt
 
 # The crash test for minutes instead of five kills (SOAK_SECONDS, default 300).
 SOAK_SECONDS ?= 300

@@ -6,7 +6,11 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "interchange", targets: ["interchange"]),
-        .library(name: "HTTPCore", targets: ["HTTPCore"]),  // for the fuzz package in Tests/Fuzz
+        // Libraries for the fuzz package in Tests/Fuzz.
+        .library(name: "HTTPCore", targets: ["HTTPCore"]),
+        .library(name: "Messages", targets: ["Messages"]),
+        .library(name: "Agencies", targets: ["Agencies"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
     ],
     targets: [
         // System libraries: header-only module maps, one shim header each.

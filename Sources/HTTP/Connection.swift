@@ -51,6 +51,9 @@ final class Connection {
     var headStartedAt: UInt64?
     var bodyStartedAt: UInt64?
     var lastActivity: UInt64
+    /// Set when a send stalls with output pending: when, and the output offset that must be reached (all the bytes
+    /// pending then) before the send deadline; cleared or moved on once the client has taken them.
+    var stalledOutput: (since: UInt64, until: Int)?
 
     /// The epoll events currently registered.
     var interest: UInt32 = 0

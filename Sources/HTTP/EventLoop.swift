@@ -37,9 +37,20 @@ final class EventLoop: @unchecked Sendable {
     private var scratch = [UInt8](repeating: 0, count: 65_536)
     private var encoder = ResponseEncoder()
     private let sweepInterval: UInt64
+    /// A descriptor held back for descriptor exhaustion: closing it frees one slot to accept and close an excess
+    /// connection, so the client sees a clean close instead of waiting in the backlog (-1 when it could not be
+    /// reopened).
+    private var reserveFD: Int32
+    /// Set while accepting is paused after `EMFILE`/`ENFILE`: the listener is out of the epoll interest set
+    /// until this instant, so level-triggered epoll does not spin on a listener whose accepts all fail.
+    private var acceptPausedUntil: UInt64?
+    private static let acceptPause: UInt64 = 100_000_000
+    /// How long a connection must have been idle before a new one at the connection cap may take its place.
+    private let evictIdleAfter: UInt64?
     private let headTimeout: UInt64
     private let bodyTimeout: UInt64
     private let idleTimeout: UInt64
+    private let sendTimeout: UInt64
     private static let lingerTimeout: UInt64 = 2_000_000_000
     private static let maxInflight = 32
 
@@ -51,7 +62,9 @@ final class EventLoop: @unchecked Sendable {
         headTimeout = MonotonicClock.nanoseconds(limits.headTimeout)
         bodyTimeout = MonotonicClock.nanoseconds(limits.bodyTimeout)
         idleTimeout = MonotonicClock.nanoseconds(limits.idleTimeout)
-        let smallest = min(headTimeout, bodyTimeout, idleTimeout)
+        evictIdleAfter = limits.evictIdleAfter.map(MonotonicClock.nanoseconds)
+        sendTimeout = MonotonicClock.nanoseconds(limits.sendTimeout)
+        let smallest = min(headTimeout, bodyTimeout, idleTimeout, sendTimeout)
         sweepInterval = max(10_000_000, min(1_000_000_000, smallest / 2))
         let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard epfd >= 0 else { throw HTTPServerError("epoll_create1", errno: errno) }
@@ -62,6 +75,7 @@ final class EventLoop: @unchecked Sendable {
         }
         self.epfd = epfd
         self.wakeFD = wakeFD
+        reserveFD = Self.openReserve()
         for fd in [listenFD, wakeFD] {
             var event = epoll_event()
             event.events = EPOLLIN.rawValue
@@ -106,7 +120,11 @@ final class EventLoop: @unchecked Sendable {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         var lastSweep = MonotonicClock.now()
         while !stopping.load(ordering: .acquiring) {
-            let timeout = retryRead.isEmpty ? Int32(sweepInterval / 1_000_000) : 0
+            var timeout = retryRead.isEmpty ? Int32(sweepInterval / 1_000_000) : 0
+            if let until = acceptPausedUntil {
+                let current = MonotonicClock.now()
+                timeout = until > current ? min(timeout, Int32(clamping: (until - current) / 1_000_000 + 1)) : 0
+            }
             let n = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), timeout) }
             if n < 0 && errno != EINTR { break }
             let now = MonotonicClock.now()
@@ -128,6 +146,7 @@ final class EventLoop: @unchecked Sendable {
                 retryRead.removeAll()
                 for fd in fds { handle(fd: fd, events: EPOLLIN.rawValue, now: now) }
             }
+            if let until = acceptPausedUntil, now >= until { resumeAccepting() }
             if now &- lastSweep >= sweepInterval {
                 lastSweep = now
                 sweep(now: now)
@@ -146,6 +165,7 @@ final class EventLoop: @unchecked Sendable {
         }
         close(listenFD)
         close(wakeFD)
+        if reserveFD >= 0 { close(reserveFD) }
         close(epfd)
     }
 
@@ -155,12 +175,16 @@ final class EventLoop: @unchecked Sendable {
         for _ in 0..<128 {
             let fd = clinux_accept4(listenFD, Int32(SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue))
             if fd < 0 {
-                // EAGAIN: drained. EMFILE/ENFILE: level-triggered epoll retries on the next wait.
+                let error = errno
+                // EAGAIN: drained. Out of descriptors (or kernel memory): refuse what waits and pause.
+                if error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM {
+                    pauseAccepting(now: now)
+                }
                 return
             }
             var one: Int32 = 1
             _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-            guard shared.counter.tryAcquire() else {
+            guard shared.counter.tryAcquire() || (evictIdleConnection(now: now) && shared.counter.tryAcquire()) else {
                 rejectOverCapacity(fd)
                 continue
             }
@@ -191,6 +215,67 @@ final class EventLoop: @unchecked Sendable {
             if epoll_ctl(epfd, EPOLL_CTL_ADD, fd, &event) != 0 { destroy(c) }
         }
     }
+
+    /// At the connection cap, closes this loop's connection that has been idle longest (no request in progress,
+    /// nothing buffered or unsent, idle for at least `evictIdleAfter`; or a TLS handshake that has not
+    /// finished in that time) so the new connection can be served. Without this, clients that open connections and
+    /// send nothing hold the cap for the whole idle timeout and every other client gets 503. Closing an idle
+    /// keep-alive connection is ordinary HTTP behaviour (RFC 9112 §9.6): clients retry on a new connection.
+    ///
+    /// - Returns: Whether a connection was closed (its slot released).
+    private func evictIdleConnection(now: UInt64) -> Bool {
+        guard let evictIdleAfter else { return false }
+        var victim: Connection?
+        for fd in active {
+            guard let c = connections[Int(fd)], !c.lingering else { continue }
+            let since: UInt64
+            if c.handshaking {
+                since = c.acceptedAt
+            } else if c.inflight == 0, c.bodyHead == nil, c.headStartedAt == nil, c.bufferedInput == 0, !c.hasUnsentOutput {
+                since = c.lastActivity
+            } else {
+                continue
+            }
+            guard now &- since >= evictIdleAfter else { continue }
+            if let current = victim, (current.handshaking ? current.acceptedAt : current.lastActivity) <= since { continue }
+            victim = c
+        }
+        guard let victim else { return false }
+        destroy(victim)
+        return true
+    }
+
+    /// Out of descriptors: the pending connection stays in the backlog and level-triggered epoll reports the
+    /// listener again at once, so without a pause the loop spins on failing accepts at 100 % CPU. Frees the reserve
+    /// descriptor to accept and close the waiting connections (their clients see a clean close rather than a
+    /// hang), then takes the listener out of the interest set for ``acceptPause``.
+    private func pauseAccepting(now: UInt64) {
+        if reserveFD >= 0 {
+            close(reserveFD)
+            for _ in 0..<1024 {
+                let fd = clinux_accept4(listenFD, Int32(SOCK_CLOEXEC.rawValue))
+                guard fd >= 0 else { break }
+                close(fd)
+            }
+            reserveFD = Self.openReserve()
+        }
+        var event = epoll_event()
+        event.events = 0
+        event.data.fd = listenFD
+        _ = epoll_ctl(epfd, EPOLL_CTL_MOD, listenFD, &event)
+        acceptPausedUntil = now &+ Self.acceptPause
+    }
+
+    private func resumeAccepting() {
+        acceptPausedUntil = nil
+        if reserveFD < 0 { reserveFD = Self.openReserve() }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.fd = listenFD
+        _ = epoll_ctl(epfd, EPOLL_CTL_MOD, listenFD, &event)
+    }
+
+    private static func openReserve() -> Int32 { open("/dev/null", O_RDONLY | O_CLOEXEC) }
 
     /// Over the connection cap: a best-effort 503 (plain HTTP only) and close, so the loop keeps serving others.
     private func rejectOverCapacity(_ fd: Int32) {
@@ -616,6 +701,10 @@ final class EventLoop: @unchecked Sendable {
         if c.outputSent == c.output.count {
             c.output.removeAll(keepingCapacity: c.output.capacity <= 262_144)
             c.outputSent = 0
+            c.stalledOutput = nil
+        } else if c.stalledOutput.map({ c.outputSent >= $0.until }) ?? true {
+            // A new stall, or the bytes of the last one were taken: the deadline restarts for what is pending now.
+            c.stalledOutput = (since: now, until: c.output.count)
         }
         return true
     }
@@ -670,6 +759,9 @@ final class EventLoop: @unchecked Sendable {
             guard let c = connections[Int(fd)] else { continue }
             if c.lingering {
                 if now &- c.lingerStart >= Self.lingerTimeout { destroy(c) }
+            } else if let stall = c.stalledOutput, now &- stall.since >= sendTimeout {
+                // Slow read: a client taking responses a few bytes at a time holds a connection slot indefinitely.
+                destroy(c)
             } else if c.handshaking {
                 if now &- c.acceptedAt >= headTimeout { destroy(c) }
             } else if let started = c.headStartedAt, now &- started >= headTimeout {

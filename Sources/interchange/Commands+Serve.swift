@@ -20,6 +20,11 @@ extension CLI {
             let scheme = listener.tls == nil ? "http" : "https"
             printOut("listening: \(listener.name) (\(listener.role.rawValue)) \(scheme)://\(listener.host):\(port)\n")
         }
+        let budget = runtime.descriptorBudget
+        if budget.connectionsPerListener < config.limits.maxConnections {
+            printErr("warning: descriptor limit \(budget.limit) allows \(budget.connectionsPerListener) connections per "
+                + "listener, not limits.maxConnections \(config.limits.maxConnections): raise the hard 'ulimit -n'\n")
+        }
         printOut("store: \(config.store), node \(config.node); \(config.expandedDestinations.count) destinations\n")
         waitForTermination()
         printOut("stopping: finishing deliveries in flight\n")

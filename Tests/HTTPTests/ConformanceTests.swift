@@ -182,7 +182,7 @@ import Testing
     }
 
     @Test func connectionCapRejectsExtraButKeepsServing() async throws {
-        let server = try startServer(limits: ServerLimits(maxConnections: 5))
+        let server = try startServer(limits: ServerLimits(maxConnections: 5, evictIdleAfter: nil))
         defer { server.shutdown() }
         var held: [RawClient] = []
         for _ in 0..<5 {
@@ -216,6 +216,35 @@ import Testing
         #expect(served)
     }
 
+    /// Hostile clients that open connections and send nothing used to hold the cap for the whole idle timeout,
+    /// so every other client got 503 (`make hostile`: 10,000 idle connections against 5,000 → 0 % served).
+    @Test func connectionCapEvictsTheLongestIdleConnectionButNotARequestInProgress() async throws {
+        let server = try startServer(
+            limits: ServerLimits(maxConnections: 3, evictIdleAfter: .milliseconds(500)), loops: 1)
+        defer { server.shutdown() }
+        let partial = try RawClient(port: server.port)
+        partial.send("GET /partial HTTP/1.1\r\nHost: x\r\n")  // a head in progress: never evicted
+        let oldest = try RawClient(port: server.port)
+        usleep(50_000)
+        let newer = try RawClient(port: server.port)
+        usleep(600_000)
+
+        let first = try RawClient(port: server.port)
+        first.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await first.readResponses(1).first?.status == 200)
+        #expect(await oldest.sawEOF(), "the oldest idle connection was not closed")
+        let second = try RawClient(port: server.port)
+        second.send("GET /second HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await second.readResponses(1).first?.status == 200)
+        #expect(await newer.sawEOF())
+        // Left: the partial head and two connections idle for less than 500 ms: no room.
+        let third = try RawClient(port: server.port)
+        third.send("GET /third HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(await third.readResponses(1).first?.status == 503)
+        partial.send("\r\n")
+        #expect(await partial.readResponses(1).first?.body == "GET /partial ")
+    }
+
     @Test func slowHandlerDoesNotStallOtherConnections() async throws {
         let server = try startServer(loops: 1)
         defer { server.shutdown() }
@@ -247,6 +276,21 @@ import Testing
         #expect(response?.header("X-Evil") == nil)
         #expect(response?.header("Content-Length") == "2")
         #expect(response?.body == "ok")
+    }
+
+    /// slowhttptest -X (slow read) held its 1,000 connections for the whole attack: nothing bounded how long a
+    /// client may take to read a response.
+    @Test func clientThatDoesNotTakeItsResponseIsClosedAfterTheSendTimeout() async throws {
+        let big = [UInt8](repeating: 0x61, count: 8_000_000)
+        let server = try startServer(
+            limits: ServerLimits(sendTimeout: .milliseconds(400)), handler: { _ in HTTPResponse(status: 200, body: big) })
+        defer { server.shutdown() }
+        let client = try RawClient(port: server.port)
+        client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+        try await Task.sleep(for: .milliseconds(1_200))  // never reads: the send stalls, then the deadline passes
+        let raw = await client.readAllBytes()
+        #expect(raw.count > 0)
+        #expect(raw.count < big.count, "the whole response arrived to a client that did not read")
     }
 
     @Test func largeResponseToASlowReaderArrivesWhole() async throws {

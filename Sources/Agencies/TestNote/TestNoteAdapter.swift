@@ -25,6 +25,12 @@ public struct TestNoteAdapter: InboundAdapter {
             ])
         }
         if let array = parsed as? [Any] {
+            // Like every other adapter: an empty batch is a malformed body, not a 200 with no receipts.
+            guard !array.isEmpty else {
+                throw DecodeFailure(status: 400, detail: "empty array", problems: [
+                    ValidationProblem(field: "body", code: "required", message: "send at least one note"),
+                ])
+            }
             guard array.count <= maxItems else {
                 throw DecodeFailure(status: 413, detail: "at most \(maxItems) notes per request", problems: [
                     ValidationProblem(field: "body", code: "too_many", message: "\(array.count) items, limit \(maxItems)"),

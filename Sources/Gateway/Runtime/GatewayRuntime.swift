@@ -22,6 +22,8 @@ public final class GatewayRuntime: Sendable {
     private let backPressure: BackPressure
     /// Prunes old bodies, messages and log entries in the background (``GatewayConfig/retention``).
     public let retention: RetentionJob
+    /// The descriptor limit and the connection cap per listener derived from it (see ``DescriptorBudget``).
+    public let descriptorBudget: DescriptorBudget
     private let stopped = Mutex(false)
 
     /// Opens the store and builds every part; nothing listens until ``start()``.
@@ -109,6 +111,10 @@ public final class GatewayRuntime: Sendable {
         let sqlite = store as? SQLiteStore
         let commitStats: @Sendable () -> CommitStats? = { sqlite?.commitStats }
         var servers: [(String, HTTPServer)] = []
+        let budget = DescriptorBudget(
+            limit: DescriptorBudget.raiseLimit(), configured: config.limits.maxConnections,
+            listeners: config.listeners.count)
+        descriptorBudget = budget
         for listener in config.listeners {
             let limits = ServerLimits(
                 maxHeadBytes: config.limits.maxHeadBytes,
@@ -116,7 +122,7 @@ public final class GatewayRuntime: Sendable {
                 headTimeout: .milliseconds(config.limits.headTimeoutMs),
                 bodyTimeout: .milliseconds(config.limits.bodyTimeoutMs),
                 idleTimeout: .milliseconds(config.limits.idleTimeoutMs),
-                maxConnections: config.limits.maxConnections
+                maxConnections: budget.connectionsPerListener
             )
             let tls = listener.tls.map {
                 TLSConfiguration(
