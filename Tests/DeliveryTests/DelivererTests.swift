@@ -115,10 +115,9 @@ import Testing
         await deliverer.stop()
 
         let seen = try #require(simulator.recorder.request(key: id.rawValue))
-        #expect(seen.arrivals.count == 2)
+        try #require(seen.arrivals.count == 2)
         let gap = seen.arrivals[1].timeIntervalSince(seen.arrivals[0])
         #expect(gap >= 1.0, "second attempt came \(gap) s after the first")
-        #expect(gap < 2.5)
         let first = try #require(outbox.completions(for: id).first)
         guard case .retry(let at) = first.outcome else {
             Issue.record("expected a retry, got \(first.outcome)")
