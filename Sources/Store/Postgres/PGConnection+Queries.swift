@@ -242,6 +242,7 @@ extension PGConnection {
     func verifyLog() throws(StoreError) -> LogVerification {
         var heads: [String: String] = [:]
         var checked = 0
+        var chains: [String: Int] = [:]
         var after: Int64 = -1
         while true {
             let rows = try query(
@@ -283,10 +284,11 @@ extension PGConnection {
                     )
                 }
                 heads[entry.node] = hash
+                chains[entry.node, default: 0] += 1
                 checked += 1
             }
             after = last.seq
         }
-        return LogVerification(ok: true, checked: checked)
+        return LogVerification(ok: true, checked: checked, chains: chains)
     }
 }

@@ -204,6 +204,7 @@ extension SQLiteConnection {
         defer { statement.reset() }
         var heads: [String: String] = [:]
         var checked = 0
+        var chains: [String: Int] = [:]
         while try statement.step() {
             let seq = statement.int64(0)
             let node = statement.text(1)
@@ -240,8 +241,9 @@ extension SQLiteConnection {
                 )
             }
             heads[node] = hash
+            chains[node, default: 0] += 1
             checked += 1
         }
-        return LogVerification(ok: true, checked: checked)
+        return LogVerification(ok: true, checked: checked, chains: chains)
     }
 }
