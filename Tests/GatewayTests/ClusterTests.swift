@@ -29,6 +29,7 @@ import Testing
     final class Shared: Sendable {
         let ledger = Mutex(Ledger())
         let running = Atomic<Bool>(true)
+        let chaosRunning = Atomic<Bool>(true)
         let next = Atomic<Int>(0)
     }
 
@@ -89,7 +90,7 @@ import Testing
         }
         // The destination fails part of the time.
         let chaos = Task {
-            while shared.running.load(ordering: .relaxed) {
+            while shared.chaosRunning.load(ordering: .relaxed) {
                 cluster.simulator.fail(status: Bool.random() ? 503 : 500, count: Int.random(in: 1...4))
                 try? await Task.sleep(for: .milliseconds(Int.random(in: 100...400)))
             }
@@ -109,16 +110,21 @@ import Testing
             #expect(await cluster.eventually(timeout: .seconds(20)) { await cluster.get(nodes[victim], "/readyz") == 200 },
                     "\(nodes[victim].name) did not come back")
         }
-        // One more kill, while the destination is still failing: this node stays down, so whatever it had
-        // claimed is left to the others once its leases expire.
-        try await Task.sleep(for: .milliseconds(Int.random(in: 300...1000)))
+        // One more kill, with deliveries in flight on every node (the destination hangs): this node stays down,
+        // so the rows it had claimed are left to the others once their leases expire.
+        shared.chaosRunning.store(false, ordering: .relaxed)
+        await chaos.value
+        cluster.simulator.heal()
+        cluster.simulator.mode = .hang
+        let hangStarted = Date()
+        try await Task.sleep(for: .milliseconds(600))
         let lastVictim = Int.random(in: 0..<nodes.count)
         kill(processes[lastVictim].processIdentifier, SIGKILL)
         processes[lastVictim].waitUntilExit()
+        let killedAt = Date()
         kills.append(nodes[lastVictim].name + " (left down)")
         shared.running.store(false, ordering: .relaxed)
         await clients.value
-        await chaos.value
         cluster.simulator.heal()
         let survivors = processes.indices.filter { $0 != lastVictim }.map { processes[$0] }
 
@@ -162,6 +168,15 @@ import Testing
             #expect(idsByNote[note] == [id], "note \(note) arrived under \(idsByNote[note] ?? []), not \(id)")
         }
 
+        // The dead node's claims: sent while the destination hung, then sent again only after the lease expired
+        // (the survivors' hung requests were answered on heal, or retried within a 1 s timeout plus backoff).
+        let reclaimed = received.filter { request in
+            zip(request.arrivals, request.arrivals.dropFirst()).contains { first, second in
+                first >= hangStarted && first <= killedAt && second.timeIntervalSince(killedAt) > 4
+            }
+        }.count
+        #expect(reclaimed > 0, "no delivery of the killed node was taken over after its lease expired")
+
         // Who stored and who delivered: every node did both, and nodes delivered each other's messages.
         let storedBy = try await cluster.nodeByMessage(observer, event: "stored")
         let deliveredBy = try await cluster.nodeByMessage(observer, event: "delivered")
@@ -194,7 +209,8 @@ import Testing
         print("cluster test: 3 nodes, kills \(kills.joined(separator: ", ")); \(snapshot.acknowledged.count) acknowledged "
               + "(\(snapshot.retriedElsewhere) after a retry on another node), \(snapshot.unanswered.count) unanswered; "
               + "\(received.count) delivered with \(delivered.total) delivery requests; \(crossNode) delivered by "
-              + "another node than the one that stored them; \(verified.trimmingCharacters(in: .whitespacesAndNewlines))")
+              + "another node than the one that stored them; \(reclaimed) taken over from the dead node after its "
+              + "lease expired; \(verified.trimmingCharacters(in: .whitespacesAndNewlines))")
         cluster.shutdown()
     }
 }
