@@ -185,6 +185,13 @@ import Testing
         #expect(Set(deliveredBy.values) == Set(nodes.map(\.name)))
         #expect(crossNode > 0, "no node delivered a message another node had stored")
 
+        // A node's metrics show its PostgreSQL writer's group commits.
+        let survivor = nodes[(lastVictim + 1) % nodes.count]
+        let (_, metrics) = await cluster.fetch("http://127.0.0.1:\(survivor.operatorPort)/metrics")
+        let commits = metrics.split(separator: "\n").first { $0.hasPrefix("interchange_store_commit_batch_size_count ") }
+        #expect((commits?.split(separator: " ").last).flatMap { Double($0) } ?? 0 > 0,
+                "no commit counters in \(survivor.name)'s metrics")
+
         for process in survivors { process.terminate() }
         for process in survivors { process.waitUntilExit() }
 
@@ -220,11 +227,12 @@ import Testing
 final class Cluster: @unchecked Sendable {
     // Invariant: fields are set in init and never mutated afterwards.
 
-    /// One node: its name, directory (config, tokens, serve.log) and agency port.
+    /// One node: its name, directory (config, tokens, serve.log), agency port and operator port.
     struct Node: Sendable {
         let name: String
         let directory: URL
         let port: Int
+        let operatorPort: Int
         var configPath: String { directory.appendingPathComponent("gateway.json").path }
     }
 
@@ -250,14 +258,16 @@ final class Cluster: @unchecked Sendable {
         databaseURL = try #require(components.string)
         try simulator.start()
         for index in 1...count {
-            let node = Node(name: "gw\(index)", directory: directory.appendingPathComponent("gw\(index)"), port: try FreePort.find())
+            let node = Node(name: "gw\(index)", directory: directory.appendingPathComponent("gw\(index)"),
+                            port: try FreePort.find(), operatorPort: try FreePort.find())
             try FileManager.default.createDirectory(at: node.directory, withIntermediateDirectories: true)
             try token.write(to: node.directory.appendingPathComponent("notes.token"), atomically: true, encoding: .utf8)
             // Same store, same destination; timeoutMs 1000 makes the lease 2 × 1 s + 5 s = 7 s.
             let config = """
                 {
                   "node": "\(node.name)",
-                  "listeners": [{"name": "dev", "host": "127.0.0.1", "port": \(node.port), "role": "agency", "plain": true}],
+                  "listeners": [{"name": "dev", "host": "127.0.0.1", "port": \(node.port), "role": "agency", "plain": true},
+                                {"name": "ops", "host": "127.0.0.1", "port": \(node.operatorPort), "role": "operator", "plain": true}],
                   "limits": {"headTimeoutMs": 2000, "idleTimeoutMs": 5000},
                   "store": "\(databaseURL)",
                   "agencies": [
@@ -291,10 +301,16 @@ final class Cluster: @unchecked Sendable {
 
     /// The status of a GET (0 when the node does not answer).
     func get(_ node: Node, _ path: String) async -> Int {
-        let request = OutboundRequest(url: "http://127.0.0.1:\(node.port)\(path)", method: "GET", headers: [], body: [],
-                                      timeout: .seconds(2))
-        if case .success(let response) = await client.send(request) { return response.status }
-        return 0
+        await fetch("http://127.0.0.1:\(node.port)\(path)").0
+    }
+
+    /// Status and body of a GET (0 when nothing answers).
+    func fetch(_ url: String) async -> (Int, String) {
+        let request = OutboundRequest(url: url, method: "GET", headers: [], body: [], timeout: .seconds(2))
+        if case .success(let response) = await client.send(request) {
+            return (response.status, String(decoding: response.body, as: UTF8.self))
+        }
+        return (0, "")
     }
 
     func json(_ text: String) -> [String: Any] {
