@@ -50,12 +50,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port: random in 20000–59999, nothing listening, not handed out before in this run.
+# A free loopback port: random in 20000–32767 (below Linux's ephemeral range, so no outgoing connection of the
+# run holds it), nothing listening, not handed out before in this run.
 USED_PORTS=" "
 free_port() {
     local port
     while :; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((20000 + RANDOM % 12768))
         [[ $USED_PORTS == *" $port "* ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             USED_PORTS="$USED_PORTS$port "
@@ -283,13 +284,10 @@ if [ "$BENCH_PG" = 1 ]; then
     PG_URL=$("$ROOT/Tests/postgres.sh" start "$PG_DIR") || { echo "bench: PostgreSQL did not start" >&2; exit 1; }
     PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)
 fi
-PG_DB_COUNT=0
-# pg_database: creates a fresh database on the bench server and prints its URL.
+# pg_database NAME: creates a fresh database on the bench server and prints its URL.
 pg_database() {
-    PG_DB_COUNT=$((PG_DB_COUNT + 1))
-    local name="bench_$$_$PG_DB_COUNT"
-    "$PSQL" -q "$PG_URL" -c "CREATE DATABASE $name" >/dev/null
-    echo "${PG_URL%/*}/$name"
+    "$PSQL" -q "$PG_URL" -c "CREATE DATABASE $1" >/dev/null || return 1
+    echo "${PG_URL%/*}/$1"
 }
 
 # ingest_pg ROUND NODES: durable ingest on PostgreSQL through NODES gateways (1 or 2) sharing one fresh database,
@@ -297,7 +295,7 @@ pg_database() {
 # one thread each, started together; the rate is their sum, the p99 the worse of the two.
 ingest_pg() {
     local round=$1 nodes=$2 url i port dir ports=() pids=() outs=()
-    url=$(pg_database)
+    url=$(pg_database "bench_r${round}_n${nodes}") || exit 1
     for i in $(seq "$nodes"); do
         dir="$WORK/pg-$round-$nodes-$i"
         port=$(free_port)
