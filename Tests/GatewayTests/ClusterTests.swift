@@ -44,7 +44,9 @@ import Testing
 
         var processes: [Process] = []
         defer {
-            // Whatever happened, no gateway outlives the test.
+            // Whatever happened, no gateway and no posting task outlives the test.
+            shared.running.store(false, ordering: .relaxed)
+            shared.chaosRunning.store(false, ordering: .relaxed)
             for process in processes where process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()
