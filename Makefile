@@ -4,7 +4,7 @@
 SWIFT        ?= swift
 APT_BUILD    := pkg-config libcurl4-openssl-dev libssl-dev libsqlite3-dev libpq-dev openssl ca-certificates
 APT_TEST     := $(APT_BUILD) curl python3 procps prometheus postgresql chromium
-APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps
+APT_BENCH    := $(APT_BUILD) nginx-light wrk curl procps python3 postgresql
 APT_FUZZ     := $(APT_BUILD)
 APT_API_FUZZ := $(APT_TEST) python3-venv
 APT_HOSTILE  := $(APT_BUILD) slowhttptest python3 procps
@@ -19,7 +19,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http fuzz hostile tls-audit api-fuzz soak clean
+.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http fuzz hostile tls-audit api-fuzz soak soak-cluster clean
 
 all: build
 
@@ -120,6 +120,15 @@ SOAK_SECONDS ?= 300
 soak: deps-test
 	$(SWIFT) build --build-tests
 	INTERCHANGE_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --filter CrashSafetyTests
+
+# The three-node cluster test (one PostgreSQL store, SIGKILLs, failing destination) for minutes instead of four
+# kills (SOAK_SECONDS, default 300), on a throwaway PostgreSQL server like `make test`.
+soak-cluster: deps-test
+	$(SWIFT) build --build-tests
+	@pgdir=$$(mktemp -d /tmp/interchange-pg.XXXXXX); \
+	trap 'Tests/postgres.sh stop "$$pgdir"' EXIT INT TERM; \
+	url=$$(Tests/postgres.sh start "$$pgdir") || exit 1; \
+	INTERCHANGE_TEST_PG="$$url" INTERCHANGE_CLUSTER_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --filter ClusterTests
 
 clean:
 	rm -rf .build data run pki Benchmarks/out

@@ -6,6 +6,8 @@
 #   BENCH_ROUNDS    rounds; each figure is the median over them (default 3)
 #   BENCH_CONNS     wrk connections (default 64)
 #   BENCH_DEST_CONCURRENCY  the gateway's requests in flight to the sink (default 64)
+#   BENCH_PG        1: also durable ingest on PostgreSQL with 1 and 2 gateway nodes (default 1 when a PostgreSQL
+#                   server is installed under /usr/lib/postgresql, else 0)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,6 +18,10 @@ DEST_CONCURRENCY=${BENCH_DEST_CONCURRENCY:-64}
 BIN="$ROOT/.build/release"
 OUT="$ROOT/Benchmarks/out"
 LUA="$ROOT/Benchmarks/notes.lua"
+if [ -z "${BENCH_PG:-}" ]; then
+    BENCH_PG=0
+    ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && BENCH_PG=1
+fi
 
 for tool in wrk nginx curl openssl; do
     command -v "$tool" >/dev/null || { echo "bench: $tool not found (make deps-bench installs it)" >&2; exit 1; }
@@ -33,21 +39,24 @@ RESULTS="$WORK/results.txt"   # lines: figure round value
 : >"$RESULTS"
 PIDS=()
 
+PG_DIR=""
 cleanup() {
     local pid
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    [ -n "$PG_DIR" ] && "$ROOT/Tests/postgres.sh" stop "$PG_DIR"
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port: random in 20000–59999, nothing listening, not handed out before in this run.
+# A free loopback port: random in 20000–32767 (below Linux's ephemeral range, so no outgoing connection of the
+# run holds it), nothing listening, not handed out before in this run.
 USED_PORTS=" "
 free_port() {
     local port
     while :; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((20000 + RANDOM % 12768))
         [[ $USED_PORTS == *" $port "* ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             USED_PORTS="$USED_PORTS$port "
@@ -139,11 +148,12 @@ wait_http "http://127.0.0.1:$NGX_PLAIN/healthz"
 
 # --- gateway configs ---
 TOKEN="bench-token-$(openssl rand -hex 16)"
-# gateway_config DIR PLAIN_PORT [TLS_PORT] [paused]: writes DIR/gateway.json (fresh store in DIR/data).
+# gateway_config DIR PLAIN_PORT [TLS_PORT] [paused] [STORE] [NODE]: writes DIR/gateway.json (default store: a
+# fresh SQLite file in DIR/data; STORE may be a postgres:// URL, shared by nodes with distinct NODE names).
 # "paused" points the destination at a closed port with a breaker that opens on the first failure and stays
 # open, so the store does (almost) no delivery work while ingest is measured.
 gateway_config() {
-    local dir=$1 plain=$2 tls=${3:-} paused=${4:-}
+    local dir=$1 plain=$2 tls=${3:-} paused=${4:-} store=${5:-"sqlite:$1/data/interchange.db"} node=${6:-bench}
     local url="http://127.0.0.1:$SINK_PORT/notes" breaker=""
     if [ "$paused" = paused ]; then
         url="http://127.0.0.1:$(free_port)/notes"
@@ -158,9 +168,9 @@ gateway_config() {
     fi
     cat >"$dir/gateway.json" <<EOF
 {
-  "node": "bench",
+  "node": "$node",
   "listeners": [$listeners],
-  "store": "sqlite:$dir/data/interchange.db",
+  "store": "$store",
   "agencies": [
     {"id": "bench", "kind": "hospital", "name": "Benchmark sender", "auth": {"tokenFile": "$dir/bench.token"},
      "types": ["test.note"]}
@@ -267,6 +277,69 @@ ingest_e2e() {
     rm -rf "$dir"
 }
 
+
+# --- PostgreSQL (figure 4): a throwaway server for the whole run, a fresh database per measurement ---
+if [ "$BENCH_PG" = 1 ]; then
+    PG_DIR=$(mktemp -d /tmp/interchange-bench-pg.XXXXXX)
+    PG_URL=$("$ROOT/Tests/postgres.sh" start "$PG_DIR") || { echo "bench: PostgreSQL did not start" >&2; exit 1; }
+    PSQL=$(command -v psql || ls /usr/lib/postgresql/*/bin/psql | sort -V | tail -n 1)
+fi
+# pg_database NAME: creates a fresh database on the bench server and prints its URL.
+pg_database() {
+    "$PSQL" -q "$PG_URL" -c "CREATE DATABASE $1" >/dev/null || return 1
+    echo "${PG_URL%/*}/$1"
+}
+
+# ingest_pg ROUND NODES: durable ingest on PostgreSQL through NODES gateways (1 or 2) sharing one fresh database,
+# delivery to the sink running, as in figure 2. With 2 nodes, one wrk per node with half the connections and
+# one thread each, started together; the rate is their sum, the p99 the worse of the two.
+ingest_pg() {
+    local round=$1 nodes=$2 url i port dir ports=() pids=() outs=()
+    url=$(pg_database "bench_r${round}_n${nodes}") || exit 1
+    for i in $(seq "$nodes"); do
+        dir="$WORK/pg-$round-$nodes-$i"
+        port=$(free_port)
+        gateway_config "$dir" "$port" "" "" "$url" "bench$i"
+        start_gateway "$dir" "$port"
+        ports+=("$port"); pids+=("$GATEWAY_PID")
+    done
+    sink_reset
+    local conns=$((CONNS / nodes)) threads=$((nodes == 1 ? 2 : 1))
+    for i in $(seq "$nodes"); do
+        wrk -t"$threads" -c"$conns" -d"${DURATION}s" -s "$LUA" "http://127.0.0.1:${ports[$((i - 1))]}/v1/test/notes" \
+            -- "pg$round-$nodes-$i-$RANDOM" "$TOKEN" 202 >"$WORK/pg-$round-$nodes-$i.wrk" &
+        outs+=($!)
+    done
+    for i in "${outs[@]}"; do wait "$i"; done
+    local acked=0 secs=0 p50=0 p99=0 s5xx=0 errors=0 line
+    for i in $(seq "$nodes"); do
+        line=$(grep '^RESULT' "$WORK/pg-$round-$nodes-$i.wrk")
+        acked=$((acked + $(field acked "$line")))
+        s5xx=$((s5xx + $(field s5xx "$line")))
+        errors=$((errors + $(field errors "$line")))
+        secs=$(awk -v a="$secs" -v b="$(field seconds "$line")" 'BEGIN {print (b > a) ? b : a}')
+        p50=$(awk -v a="$p50" -v b="$(field p50_ms "$line")" 'BEGIN {print (b > a) ? b : a}')
+        p99=$(awk -v a="$p99" -v b="$(field p99_ms "$line")" 'BEGIN {print (b > a) ? b : a}')
+    done
+    # Every acknowledged message must reach the sink (whichever node delivers it); up to 120 s.
+    local delivered deadline
+    delivered=$(sink_count); deadline=$(( $(date +%s) + 120 ))
+    while [ "$delivered" -lt "$acked" ] && [ "$(date +%s)" -lt "$deadline" ]; do
+        sleep 0.1
+        delivered=$(sink_count)
+    done
+    for i in "${pids[@]}"; do stop_pid "$i"; done
+    [ "$delivered" -gt "$acked" ] && delivered=$acked
+    local rate
+    rate=$(awk -v n="$acked" -v s="$secs" 'BEGIN {printf "%.1f", n / s}')
+    record "pg$nodes-rate" "$round" "$rate"
+    record "pg$nodes-p99" "$round" "$p99"
+    record "pg-missing" "$round" $((acked - delivered))
+    printf '  %-16s %10s msg/s acked (p50 %s ms, p99 %s ms; 5xx %s, socket errors %s; never delivered %s)\n' \
+        "ingest-pg-${nodes}node" "$rate" "$p50" "$p99" "$s5xx" "$errors" $((acked - delivered))
+    for i in $(seq "$nodes"); do rm -rf "$WORK/pg-$round-$nodes-$i"; done
+}
+
 FLOOR_DIR="$WORK/floor"
 GW_PLAIN=$(free_port); GW_TLS=$(free_port)
 gateway_config "$FLOOR_DIR" "$GW_PLAIN" "$GW_TLS"
@@ -294,6 +367,10 @@ for round in $(seq "$ROUNDS"); do
         if [ "$side" = gw ]; then
             ingest_paused "$round"
             ingest_e2e "$round"
+            if [ "$BENCH_PG" = 1 ]; then
+                ingest_pg "$round" 1
+                ingest_pg "$round" 2
+            fi
         else
             # Baseline A: the store's group commit without HTTP.
             raw=$("$BIN/BenchSQLite" --db "$WORK/raw-$round.db" --seconds "$DURATION" --tasks "$CONNS")
@@ -343,6 +420,9 @@ per_round_ratio ratio-tls tls-gw tls-nginx
 per_round_ratio ratio-ingest ingest-rate raw-rate
 per_round_ratio ratio-paused paused-rate raw-rate
 per_round_ratio ratio-e2e e2e-rate proxy-rate
+per_round_ratio ratio-pg1 pg1-rate ingest-rate
+per_round_ratio ratio-pg2 pg2-rate ingest-rate
+per_round_ratio ratio-pg2-pg1 pg2-rate pg1-rate
 
 SUMMARY="$OUT/summary.txt"
 {
@@ -373,6 +453,15 @@ SUMMARY="$OUT/summary.txt"
     row "3 drain time after ingest (s)" "$(median e2e-drain)" "-" "-" "-" "-"
     missing=$(awk '$1 == "e2e-missing" {s += $3} END {print s + 0}' "$RESULTS")
     row "3 acked but never delivered" "$missing" "-" "-" "= 0" "$( [ "$missing" = 0 ] && echo PASS || echo FAIL)"
+    if [ "$BENCH_PG" = 1 ]; then
+        row "4 ingest on PostgreSQL, 1 node" "$(median pg1-rate)" "SQLite ingest $ing" "$(median ratio-pg1)" "(info)" "-"
+        row "4 ingest on PostgreSQL, 2 nodes" "$(median pg2-rate)" "SQLite ingest $ing" "$(median ratio-pg2)" "(info)" "-"
+        row "4 2 nodes / 1 node" "$(median ratio-pg2-pg1)" "-" "-" "(info)" "-"
+        row "4 PostgreSQL p99, 1 node (ms)" "$(median pg1-p99)" "SQLite p99 $p99" "-" "(info)" "-"
+        row "4 PostgreSQL p99, 2 nodes (ms)" "$(median pg2-p99)" "SQLite p99 $p99" "-" "(info)" "-"
+        pgmissing=$(awk '$1 == "pg-missing" {s += $3} END {print s + 0}' "$RESULTS")
+        row "4 acked but never delivered" "$pgmissing" "-" "-" "= 0" "$( [ "$pgmissing" = 0 ] && echo PASS || echo FAIL)"
+    fi
     echo
     echo "per round:"
     sort -k1,1 -k2,2n "$RESULTS" | awk '{printf "  %-16s round %s  %s\n", $1, $2, $3}'

@@ -6,6 +6,8 @@ struct LogChainVerifier {
     private var fromCheckpoint: Set<String> = []
     /// Entries checked so far and found good.
     private(set) var checked = 0
+    /// Good entries per node.
+    private var chains: [String: Int] = [:]
 
     /// Starts each checkpointed node's chain at its latest checkpoint.
     init(checkpoints: [LogCheckpoint]) {
@@ -63,9 +65,10 @@ struct LogChainVerifier {
         heads[entry.node] = hash
         fromCheckpoint.remove(entry.node)
         checked += 1
+        chains[entry.node, default: 0] += 1
         return nil
     }
 
     /// The verification after the last entry.
-    var result: LogVerification { LogVerification(ok: true, checked: checked) }
+    var result: LogVerification { LogVerification(ok: true, checked: checked, chains: chains) }
 }

@@ -9,12 +9,15 @@ public struct LogVerification: Sendable, Hashable {
     public var firstBad: Int64?
     /// Why that entry is bad.
     public var reason: String?
+    /// Entries checked per node chain (several nodes share a PostgreSQL log, each with its own chain).
+    public var chains: [String: Int]
 
     /// Creates a result.
-    public init(ok: Bool, checked: Int, firstBad: Int64? = nil, reason: String? = nil) {
+    public init(ok: Bool, checked: Int, firstBad: Int64? = nil, reason: String? = nil, chains: [String: Int] = [:]) {
         self.ok = ok
         self.checked = checked
         self.firstBad = firstBad
         self.reason = reason
+        self.chains = chains
     }
 }

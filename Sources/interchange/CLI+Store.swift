@@ -6,10 +6,12 @@ import Synchronization
 
 /// Helpers for the commands that work on the store directly (`log`, `show`, `replay`).
 extension CLI {
-    /// Opens the configured SQLite store next to a running gateway (WAL: readers and a second writer are fine).
+    /// Opens the configured store next to running gateways: the SQLite file (WAL: readers and a second writer
+    /// are fine) or the PostgreSQL database the cluster shares (commands see every node's messages and log).
     ///
-    /// Refuses to create a store that does not exist: a typo in `--config` should not leave an empty database.
-    static func openStore(_ config: GatewayConfig) -> SQLiteStore? {
+    /// Refuses to create an SQLite store that does not exist: a typo in `--config` should not leave an empty
+    /// database.
+    static func openStore(_ config: GatewayConfig) -> (any MessageStore)? {
         switch config.store {
         case .sqlite(let path):
             guard FileManager.default.fileExists(atPath: path) else {
@@ -22,9 +24,16 @@ extension CLI {
                 printErr("cannot open the store: \(error)\n")
                 return nil
             }
-        case .postgres:
-            printErr("this command reads SQLite stores only; the configuration names PostgreSQL\n")
-            return nil
+        case .postgres(let url):
+            do {
+                // Entries the CLI writes (`replayed`, `viewed`) join this node's chain: every writer re-reads its
+                // node's head under the log lock whenever another writer appended, so sharing a name is safe.
+                return try PostgresStore(url: url, node: config.node, options: PostgresStore.Options(readers: 1))
+            } catch {
+                // StoreError messages carry the URL with its password masked.
+                printErr("cannot open the store: \(error)\n")
+                return nil
+            }
         }
     }
 

@@ -62,7 +62,11 @@ extension CLI {
         do {
             let result = try blocking { try await store.verifyLog() }
             if result.ok {
-                printOut("log OK: \(result.checked) entries, hash chain intact\n")
+                // One chain per node: several nodes share a PostgreSQL store.
+                let chains = result.chains.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+                let perNode = chains.isEmpty ? "" : " (\(chains.count) node chain\(chains.count == 1 ? "" : "s"): "
+                    + chains.joined(separator: ", ") + ")"
+                printOut("log OK: \(result.checked) entries, hash chain intact\(perNode)\n")
                 return ok
             }
             let seq = result.firstBad.map(String.init) ?? "?"

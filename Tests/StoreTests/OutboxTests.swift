@@ -39,6 +39,43 @@ import Testing
         }
     }
 
+    /// One `complete` with several rows (PostgreSQL records the deliveries of a batch in one statement):
+    /// each row gets its own status, time, answer and reference, and the log events their message's type and sender.
+    @Test(arguments: StoreKind.available) func aBatchOfOutcomesIsRecordedRowByRow(kind: StoreKind) async throws {
+        try await withStore(kind) { store, _ in
+            let ids = try await admitThree(store)
+            let now = t0.addingTimeInterval(10)
+            let items = try await store.claim(destination: "bhxh", limit: 3, lease: .seconds(30), now: now)
+            #expect(items.map(\.message.id) == ids)
+            func events(_ at: Date) -> [LogEvent] {
+                [LogEvent(at: at, event: "attempt", detail: "{}"), LogEvent(at: at, event: "delivered", detail: "{}")]
+            }
+            try await store.complete([
+                AttemptOutcome(item: items[0], disposition: .delivered(at: now.addingTimeInterval(1)), statusCode: 200,
+                               response: "{\"ok\":\"a\\\"b\"}", externalRef: "GD-0", events: events(now.addingTimeInterval(1))),
+                AttemptOutcome(item: items[1], disposition: .retry(at: now.addingTimeInterval(60)), statusCode: 503,
+                               error: "busy", events: [LogEvent(at: now, event: "retry_scheduled", detail: "{}")]),
+                AttemptOutcome(item: items[2], disposition: .delivered(at: now.addingTimeInterval(2)), statusCode: 201,
+                               events: events(now.addingTimeInterval(2))),
+            ])
+            let records = try await [ids[0], ids[1], ids[2]].asyncMap { id in
+                try #require(try await store.deliveries(of: id).first { $0.destination == "bhxh" })
+            }
+            #expect(records[0].status == .delivered && records[0].lastStatus == 200 && records[0].externalRef == "GD-0")
+            #expect(records[0].deliveredAt == now.addingTimeInterval(1) && records[0].leaseUntil == nil)
+            #expect(records[0].lastResponse == "{\"ok\":\"a\\\"b\"}")
+            #expect(records[1].status == .pending && records[1].lastStatus == 503 && records[1].lastError == "busy")
+            #expect(records[1].nextAttemptAt == now.addingTimeInterval(60))
+            #expect(records[2].status == .delivered && records[2].lastStatus == 201 && records[2].externalRef == nil)
+            #expect(records[2].deliveredAt == now.addingTimeInterval(2))
+            let logged = try await store.searchLog(LogFilter(event: "delivered"), after: nil, limit: 10).entries
+            #expect(Set(logged.compactMap(\.messageId)) == [ids[0], ids[2]])
+            let message = makeMessage(key: "LK-o0")
+            #expect(logged.allSatisfy { $0.type == message.type.rawValue && $0.sender == message.sender })
+            #expect(try await store.verifyLog().ok)
+        }
+    }
+
     @Test(arguments: StoreKind.available) func staleLeaseHolderCannotRegressTheRow(kind: StoreKind) async throws {
         try await withStore(kind) { store, _ in
             let id = try await admitThree(store)[0]
@@ -201,5 +238,14 @@ import Testing
             let stats = try #require(try await store.outboxStats().first { $0.destination == "bhxh" })
             #expect(stats.inflight == 2 && stats.pending == 1 && stats.delivered == 0)
         }
+    }
+}
+
+extension Array {
+    /// `map` with an async throwing transform, in order.
+    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for element in self { out.append(try await transform(element)) }
+        return out
     }
 }

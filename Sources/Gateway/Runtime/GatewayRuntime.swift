@@ -109,7 +109,8 @@ public final class GatewayRuntime: Sendable {
         )
         self.backPressure = ingest.backPressure
         let sqlite = store as? SQLiteStore
-        let commitStats: @Sendable () -> CommitStats? = { sqlite?.commitStats }
+        let postgres = store as? PostgresStore
+        let commitStats: @Sendable () -> CommitStats? = { sqlite?.commitStats ?? postgres?.commitStats }
         var servers: [(String, HTTPServer)] = []
         let budget = DescriptorBudget(
             limit: DescriptorBudget.raiseLimit(), configured: config.limits.maxConnections,

@@ -85,6 +85,9 @@ public final class PostgresStore: MessageStore {
 
     deinit { close() }
 
+    /// `url` with any password (in the userinfo or a `password=` parameter) replaced by `***`: safe to print.
+    public static func redacted(_ url: String) -> String { PostgresURL.redact(url) }
+
     /// Group-commit counters: transactions, items per transaction, failures.
     public var commitStats: CommitStats { writer.stats }
 

@@ -4,9 +4,15 @@ import Messages
 extension PostgresWriteSession {
     /// Applies attempt outcomes (see ``MessageStore/complete(_:)``).
     func complete(_ outcomes: [AttemptOutcome]) throws(StoreError) {
-        var cache: [MessageID: (type: String, sender: String)] = [:]
+        // Every statement here runs under the cluster-wide log lock, so round trips per outcome are what limits
+        // delivery throughput: the messages' type and sender come in one query, and deliveries (the common
+        // outcome) are recorded by one statement for the whole batch.
+        var cache = try typesAndSenders(of: outcomes.filter { !$0.events.isEmpty }.map(\.messageId))
         let now = PGParam.millis(Date())
         var events: [LogEvent] = []
+        let pairs = Set(outcomes.map { "\($0.messageId.rawValue) \($0.destination)" })
+        let batched = pairs.count == outcomes.count ? outcomes.filter(\.isDelivery) : []
+        if !batched.isEmpty { try markDelivered(batched, now: now) }
         for outcome in outcomes {
             let id = PGParam.text(outcome.messageId.rawValue)
             let destination = PGParam.text(outcome.destination)
@@ -15,6 +21,8 @@ extension PostgresWriteSession {
             let reference = PGParam.string(outcome.externalRef)
             let token = PGParam.int(outcome.claimToken)
             switch outcome.disposition {
+            case .delivered where !batched.isEmpty:
+                break  // recorded by markDelivered
             case .delivered(let at):
                 try db.query(
                     """
@@ -69,6 +77,45 @@ extension PostgresWriteSession {
             }
         }
         try appendLog(events) { _ in false }
+    }
+
+    /// The type and sender of each message, in one query.
+    private func typesAndSenders(of ids: [MessageID]) throws(StoreError) -> [MessageID: (type: String, sender: String)] {
+        guard !ids.isEmpty else { return [:] }
+        let rows = try db.query(
+            "SELECT id, type, sender FROM messages WHERE id = ANY($1::text[])",
+            [.textArray(ids.map(\.rawValue))]
+        )
+        var known: [MessageID: (type: String, sender: String)] = [:]
+        for row in 0..<rows.rows {
+            if let id = MessageID(rows.text(row, 0)) { known[id] = (rows.text(row, 1), rows.text(row, 2)) }
+        }
+        return known
+    }
+
+    /// Marks delivered rows in one statement (same effect as one `UPDATE` per outcome: a row already delivered
+    /// is left alone).
+    private func markDelivered(_ outcomes: [AttemptOutcome], now: Int64) throws(StoreError) {
+        var deliveredAt: [Int64?] = []
+        for outcome in outcomes {
+            if case .delivered(let at) = outcome.disposition { deliveredAt.append(PGParam.millis(at)) } else { deliveredAt.append(nil) }
+        }
+        try db.query(
+            """
+            UPDATE outbox o SET status = 'delivered', delivered_at = x.at, lease_until = NULL, last_status = x.status,
+                last_error = x.error, last_response = x.response, external_ref = COALESCE(x.ref, o.external_ref),
+                updated_at = $8
+            FROM unnest($1::text[], $2::text[], $3::bigint[], $4::int[], $5::text[], $6::text[], $7::text[])
+                AS x(id, destination, at, status, error, response, ref)
+            WHERE o.message_id = x.id AND o.destination = x.destination AND o.status <> 'delivered'
+            """,
+            [
+                .textArray(outcomes.map(\.messageId.rawValue)), .textArray(outcomes.map(\.destination)),
+                .intArray(deliveredAt), .intArray(outcomes.map { $0.statusCode.map(Int64.init) }),
+                .textArray(outcomes.map(\.error)), .textArray(outcomes.map { $0.response.map(SQLiteWriteSession.truncated) }),
+                .textArray(outcomes.map(\.externalRef)), .int(now),
+            ]
+        )
     }
 
     /// Re-queues rows as pending now and logs `replayed` for each (see ``MessageStore/replay(_:destination:by:)``).
@@ -138,5 +185,13 @@ extension PostgresWriteSession {
         return (0..<rows.rows).compactMap { row in
             MessageID(rows.text(row, 0)).map { ($0, rows.text(row, 1), "dead") }
         }
+    }
+}
+
+extension AttemptOutcome {
+    /// Whether the attempt delivered the message.
+    fileprivate var isDelivery: Bool {
+        if case .delivered = disposition { return true }
+        return false
     }
 }
