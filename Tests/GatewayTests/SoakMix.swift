@@ -49,7 +49,9 @@ final class SoakMix: @unchecked Sendable {
         ("certificate", 11), ("invalid", 12),
     ]
 
-    init(fixtures: URL) throws {
+    /// - Parameter firstNumber: Where the key counter starts (a test starts it high to check the wrap-around).
+    init(fixtures: URL, firstNumber: Int = 0) throws {
+        counter.store(firstNumber, ordering: .relaxed)
         func load(_ path: String) throws -> Any {
             try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent(path)))
         }
@@ -133,9 +135,12 @@ final class SoakMix: @unchecked Sendable {
             return Post(kind: kind, type: "hospital.visit", agency: "bv-bachmai", path: "/v1/hospital/visits",
                         contentType: "application/xml", body: Array(text.utf8), items: items, invalid: false, batch: true)
         case "verdict":
+            // A judgment number is n/yyyy/HSST with n of 1–5 digits and a year from 1990: the year changes every
+            // 99,999 numbers (3.6 million distinct numbers).
+            let number = "\(n % 99_999 + 1)/\(1990 + (n / 99_999) % 36)/HSST"
             var object = verdicts[n % verdicts.count]
-            object["number"] = "\(n)/2025/HSST"
-            return single(kind, "court.verdict", "tand-hanoi", "/v1/courts/verdicts", object, "\(n)/2025/HSST",
+            object["number"] = number
+            return single(kind, "court.verdict", "tand-hanoi", "/v1/courts/verdicts", object, number,
                           Self.personSubject(object["person"]))
         case "procuracy":
             var object = records[n % records.count]

@@ -65,7 +65,8 @@ import Testing
         let network = try AgencyNetwork(inProcess: false)
         let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Fixtures")
-        let mix = try SoakMix(fixtures: fixtures)
+        // Counter starts near 99,999 so that every run crosses the judgment-number wrap (n/yyyy/HSST, n ≤ 5 digits).
+        let mix = try SoakMix(fixtures: fixtures, firstNumber: 95_000)
         let citizens = Dictionary(
             try Citizen.load(path: fixtures.appendingPathComponent("population/citizens.json").path).map { ($0.citizenId, $0) },
             uniquingKeysWith: { first, _ in first })
@@ -428,9 +429,12 @@ import Testing
         let reportURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("interchange-soak-report.txt")
         try? report.joined(separator: "\n").write(to: reportURL, atomically: true, encoding: .utf8)
 
-        #expect(problems.isEmpty, "\(problems.count) delivery problems, e.g. \(problems.prefix(3))")
-        #expect(ledger.surprises.isEmpty, "surprises while posting: \(ledger.surprises.prefix(3))")
-        #expect(grew.isEmpty, "gateway memory grew > 20 % after warm-up: \(grew)")
+        let problemCount = problems.count
+        let surpriseCount = ledger.surprises.count
+        let grewCount = grew.count
+        #expect(problemCount == 0, "delivery problems, e.g. \(problems.prefix(3))")
+        #expect(surpriseCount == 0, "surprises while posting, e.g. \(ledger.surprises.prefix(3))")
+        #expect(grewCount == 0, "gateway memory grew > 20 % after warm-up: \(grew)")
         #expect(open == 0, "\(open) deliveries still open after the drain")
         #expect(ledger.messages.count > 100, "too few messages acknowledged to mean anything")
         #expect(kills >= 1 || duration < 120)
@@ -439,6 +443,54 @@ import Testing
         } else {
             print("soak: kept \(network.directory.path) (serve.log, data/) for inspection")
         }
+    }
+
+    /// The soak's own parts, checked in `make test`: every post gets fresh keys (the envelope's 20 MA_LK
+    /// inside their base64 files too) and the identity oracle knows the fixtures' mismatches.
+    @Test func mixRewritesEveryKeyAndTheOracleKnowsTheFixtureMismatches() throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures")
+        let mix = try SoakMix(fixtures: fixtures)
+        let first = mix.make("envelope")
+        let second = mix.make("envelope")
+        #expect(first.items.count == 20)
+        #expect(Set(first.items.map(\.key)).count == 20)
+        #expect(Set(first.items.map(\.key)).isDisjoint(with: second.items.map(\.key)))
+        let text = String(decoding: first.body, as: UTF8.self)
+        let inner = SoakMix.matches(text, "<NOIDUNGFILE>", "</NOIDUNGFILE>").compactMap { Data(base64Encoded: $0) }
+            .map { String(decoding: $0, as: UTF8.self) }.joined()
+        #expect(!inner.contains("LK2024"), "an original MA_LK survived the rewrite")
+        for key in first.items.map(\.key) { #expect(inner.contains("<MA_LK>\(key)</MA_LK>")) }
+        // Judgment numbers stay n/yyyy/HSST with n of 1–5 digits however far the counter runs (the first 30-minute
+        // soak posted 6,692 verdicts numbered 100000/2025/HSST and up, which the court adapter rightly refused).
+        let late = try SoakMix(fixtures: fixtures, firstNumber: 250_000)
+        var numbers: Set<String> = []
+        for _ in 0..<200 {
+            let number = late.make("verdict").items[0].key
+            let parts = number.split(separator: "/")
+            #expect(parts.count == 3 && (1...5).contains(parts[0].count) && (1990...2025).contains(Int(parts[1]) ?? 0), "\(number)")
+            numbers.insert(number)
+        }
+        #expect(numbers.count == 200)
+        var keys: Set<String> = []
+        for kind in SoakMix.weights.map(\.0) where kind != "invalid" {
+            for _ in 0..<3 { for item in mix.make(kind).items { #expect(keys.insert(item.key).inserted, "\(item.key) twice") } }
+        }
+        let citizens = Dictionary(
+            try Citizen.load(path: fixtures.appendingPathComponent("population/citizens.json").path).map { ($0.citizenId, $0) },
+            uniquingKeysWith: { first, _ in first })
+        // visit-single.json names Nguyễn Thị An, born 2003-05-15; the registry has Nguyễn Thị Lan, born 2003-03-15.
+        #expect(Self.mismatches(mix.make("visit").items[0].subject, citizens))
+        let verdict = mix.make("verdict").items[0].subject
+        #expect(verdict != nil && !Self.mismatches(verdict, citizens))
+        // The envelope's 20 people are all in the registry as written; of visits-array5's five, one citizen differs
+        // (the newborn has no ID number and the foreigner a passport number: no e-health book row, nothing checked). The 30-minute soak's dead letters
+        // agreed: 45,512 = 26,967 single visits + 18,545 arrays.
+        #expect(first.items.filter { Self.mismatches($0.subject, citizens) }.isEmpty)
+        let array = mix.make("visits").items
+        let citizensInArray = array.filter { $0.subject.map { $0.citizenId.count == 12 } ?? false }
+        #expect(citizensInArray.count == 3)
+        #expect(citizensInArray.filter { Self.mismatches($0.subject, citizens) }.count == 1)
     }
 
     /// Which (type, destination) pairs pass the identity check first (the routes in ``AgencyNetwork``).
