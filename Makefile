@@ -19,7 +19,7 @@ define apt_install
 	fi
 endef
 
-.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http fuzz hostile tls-audit api-fuzz soak soak-cluster clean
+.PHONY: all deps-build deps-test deps-bench build release demo test bench fuzz-http fuzz hostile tls-audit api-fuzz soak soak-crash soak-cluster clean
 
 all: build
 
@@ -77,6 +77,7 @@ api-fuzz:
 	$(SWIFT) build --product interchange
 	test -x .build/venv/bin/schemathesis || (python3 -m venv .build/venv && .build/venv/bin/pip install -q schemathesis)
 	Tests/APIFuzz/api-fuzz.sh
+
 # libFuzzer on the agency JSON adapters, the XML parser (XML1 / XML0 / GIAMDINHHS) and the config decoder, each for
 # FUZZ_SECONDS (default 60). Seeds come from Fixtures/ and config/ (copied into a temp corpus; agency JSON files get
 # the adapter's tag byte in front: h hospital, c court, v vneid, p procuracy, j judicial). Crashes go to Tests/Fuzz/.
@@ -115,20 +116,31 @@ tls-audit: release
 	$(call apt_install,$(APT_TLSAUDIT))
 	Benchmarks/tls-audit.sh .build/release/interchange Benchmarks/out/tls-audit.txt
 
-# The crash test for minutes instead of five kills (SOAK_SECONDS, default 300).
-SOAK_SECONDS ?= 300
+# The soak: the real `interchange serve` (mTLS agency listener) takes a realistic mix of every message type,
+# duplicates and invalid posts at half its measured capacity for SOAK_SECONDS (default 1800) while the simulated
+# agencies fail in bursts and go down (BHXH a minute, one Department of Justice a while, the population database
+# briefly) and the gateway is SIGKILLed every 1-4 minutes; then checks exactly-once delivery, the log chain and
+# memory, and prints a report (also written to $TMPDIR/interchange-soak-report.txt). Tests/GatewayTests/SoakMixTests.swift.
+SOAK_SECONDS ?= 1800
 soak: deps-test
 	$(SWIFT) build --build-tests
-	INTERCHANGE_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --filter CrashSafetyTests
+	INTERCHANGE_SOAK_MIX_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --skip-build --filter SoakMixTests
+
+# The single-destination crash test (random SIGKILLs, no mix) for SOAK_CRASH_SECONDS instead of five kills.
+SOAK_CRASH_SECONDS ?= 300
+soak-crash: deps-test
+	$(SWIFT) build --build-tests
+	INTERCHANGE_SOAK_SECONDS=$(SOAK_CRASH_SECONDS) $(SWIFT) test --skip-build --filter CrashSafetyTests
 
 # The three-node cluster test (one PostgreSQL store, SIGKILLs, failing destination) for minutes instead of four
-# kills (SOAK_SECONDS, default 300), on a throwaway PostgreSQL server like `make test`.
+# kills (SOAK_CLUSTER_SECONDS, default 300), on a throwaway PostgreSQL server like `make test`.
+SOAK_CLUSTER_SECONDS ?= 300
 soak-cluster: deps-test
 	$(SWIFT) build --build-tests
 	@pgdir=$$(mktemp -d /tmp/interchange-pg.XXXXXX); \
 	trap 'Tests/postgres.sh stop "$$pgdir"' EXIT INT TERM; \
 	url=$$(Tests/postgres.sh start "$$pgdir") || exit 1; \
-	INTERCHANGE_TEST_PG="$$url" INTERCHANGE_CLUSTER_SOAK_SECONDS=$(SOAK_SECONDS) $(SWIFT) test --filter ClusterTests
+	INTERCHANGE_TEST_PG="$$url" INTERCHANGE_CLUSTER_SOAK_SECONDS=$(SOAK_CLUSTER_SECONDS) $(SWIFT) test --filter ClusterTests
 
 clean:
 	rm -rf .build data run pki Benchmarks/out

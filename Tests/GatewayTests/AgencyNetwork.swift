@@ -19,12 +19,19 @@ final class AgencyNetwork: @unchecked Sendable {
     let vneid: VNeIDSimulator
     let population: PopulationSimulator
     let agencyPort: Int
-    let runtime: GatewayRuntime
+    /// The gateway's config file (relative paths resolve against ``directory``).
+    let configPath: String
+    private let inProcess: GatewayRuntime?
     private let clients: [String: HTTPClient]
+
+    /// The in-process gateway (only when the network was made with `inProcess: true`).
+    var runtime: GatewayRuntime { inProcess! }
 
     static let agencies = ["bv-bachmai", "tand-hanoi", "vksndtc", "vneid", "stp-hanoi", "pk-nolookup"]
 
-    init() throws {
+    /// - Parameter inProcess: Start the gateway in this process; `false` only writes the config (and PKI) for a
+    ///   gateway started elsewhere, e.g. the real `interchange serve` binary with ``directory`` as working directory.
+    init(inProcess: Bool = true) throws {
         directory = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("net-\(UUID().uuidString)")
         pki = directory.appendingPathComponent("pki")
         try FileManager.default.createDirectory(at: pki, withIntermediateDirectories: true)
@@ -90,11 +97,16 @@ final class AgencyNetwork: @unchecked Sendable {
           ]
         }
         """
-        let configPath = directory.appendingPathComponent("gateway.json").path
+        configPath = directory.appendingPathComponent("gateway.json").path
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        let loaded = try GatewayConfig.load(path: configPath, baseDirectory: directory.path)
-        runtime = try GatewayRuntime(config: loaded)
-        try runtime.start()
+        if inProcess {
+            let loaded = try GatewayConfig.load(path: configPath, baseDirectory: directory.path)
+            let runtime = try GatewayRuntime(config: loaded)
+            try runtime.start()
+            self.inProcess = runtime
+        } else {
+            self.inProcess = nil
+        }
         var clients: [String: HTTPClient] = [:]
         for id in Self.agencies { clients[id] = HTTPClient(workers: 1) }
         self.clients = clients
@@ -137,7 +149,7 @@ final class AgencyNetwork: @unchecked Sendable {
     }
 
     func shutdown() async {
-        await runtime.stop()
+        await inProcess?.stop()
         for server in [healthBook.server, socialSecurity.server, justice.server, nationalCentre.server, vneid.server,
                        population.server] {
             server.shutdown()
