@@ -36,6 +36,7 @@ let package = Package(
         .executableTarget(name: "interchange", dependencies: ["Gateway", "Simulators", "Store", "Messages", "Delivery"]),
         .executableTarget(name: "BenchSink", dependencies: ["Simulators", "HTTP", "HTTPCore"], path: "Benchmarks/BenchSink"),
         .executableTarget(name: "BenchSQLite", dependencies: ["Store", "Messages"], path: "Benchmarks/BenchSQLite"),
+        .executableTarget(name: "BenchVisits", dependencies: ["Delivery"], path: "Benchmarks/BenchVisits"),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenSSL", "CSQLite", "CLibPQ", "CLinux"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

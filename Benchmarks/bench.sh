@@ -8,6 +8,9 @@
 #   BENCH_DEST_CONCURRENCY  the gateway's requests in flight to the sink (default 64)
 #   BENCH_PG        1: also durable ingest on PostgreSQL with 1 and 2 gateway nodes (default 1 when a PostgreSQL
 #                   server is installed under /usr/lib/postgresql, else 0)
+#   BENCH_ONLY      figures to run, e.g. "5" or "1,5" (default: all). Figures 2, 3 and 4 run together.
+#   BENCH_VISITS_DELIVERY  figure 5's gateway: "run" delivers to the sink while ingesting (default), "paused"
+#                   holds delivery off as in figure 2's paused variant
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,6 +25,15 @@ if [ -z "${BENCH_PG:-}" ]; then
     BENCH_PG=0
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && BENCH_PG=1
 fi
+ONLY=",${BENCH_ONLY:-1,2,3,4,5},"
+VISITS_DELIVERY=${BENCH_VISITS_DELIVERY:-run}
+# want N: whether figure N runs.
+want() { [[ $ONLY == *",$1,"* ]]; }
+# Figures 2, 3 and 4 share their runs (4 is printed beside 2).
+INGEST=0
+if want 2 || want 3 || want 4; then INGEST=1; fi
+want 4 || BENCH_PG=0
+FIXTURES="$ROOT/Fixtures/hospital"
 
 for tool in wrk nginx curl openssl; do
     command -v "$tool" >/dev/null || { echo "bench: $tool not found (make deps-bench installs it)" >&2; exit 1; }
@@ -31,7 +43,8 @@ NGINX=$(command -v nginx)
 echo "== building release binaries"
 (cd "$ROOT" && swift build -c release --product interchange >/dev/null \
     && swift build -c release --product BenchSink >/dev/null \
-    && swift build -c release --product BenchSQLite >/dev/null)
+    && swift build -c release --product BenchSQLite >/dev/null \
+    && swift build -c release --product BenchVisits >/dev/null)
 
 WORK=$(mktemp -d /tmp/interchange-bench.XXXXXX)
 mkdir -p "$OUT"
@@ -101,7 +114,7 @@ sink_reset() { curl -s -X POST "http://127.0.0.1:$SINK_PORT/_control/reset" >/de
 sink_count() { curl -s "http://127.0.0.1:$SINK_PORT/_control/received" | sed -n 's/.*"distinct":\([0-9]*\).*/\1/p'; }
 
 # --- nginx: plain, TLS and proxy_pass servers in one instance ---
-NGX_PLAIN=$(free_port); NGX_TLS=$(free_port); NGX_PROXY=$(free_port)
+NGX_PLAIN=$(free_port); NGX_TLS=$(free_port); NGX_PROXY=$(free_port); NGX_VISITS=$(free_port)
 mkdir -p "$WORK/nginx/logs" "$WORK/nginx/tmp"
 NGX_USER=""
 [ "$(id -u)" = 0 ] && NGX_USER="user root;"
@@ -130,6 +143,13 @@ http {
         ssl_certificate $WORK/server.crt;
         ssl_certificate_key $WORK/server.key;
         location / { default_type application/json; return 200 '{"status":"ok"}'; }
+    }
+    server {
+        # Figure 5's baseline: takes visit bodies (JSON or 60 KB envelopes) and answers 200.
+        listen 127.0.0.1:$NGX_VISITS;
+        client_max_body_size 32m;
+        client_body_buffer_size 1m;
+        location / { default_type application/json; return 200 '{}'; }
     }
     server {
         listen 127.0.0.1:$NGX_PROXY;
@@ -340,29 +360,99 @@ ingest_pg() {
     for i in $(seq "$nodes"); do rm -rf "$WORK/pg-$round-$nodes-$i"; done
 }
 
-FLOOR_DIR="$WORK/floor"
-GW_PLAIN=$(free_port); GW_TLS=$(free_port)
-gateway_config "$FLOOR_DIR" "$GW_PLAIN" "$GW_TLS"
-start_gateway "$FLOOR_DIR" "$GW_PLAIN"
-FLOOR_PID=$GATEWAY_PID
+# visits_config DIR PORT: figure 5's gateway: one hospital agency (code 01013, token) sending hospital.visit,
+# routed to the sink as canonical.json (or to a paused destination with BENCH_VISITS_DELIVERY=paused).
+visits_config() {
+    local dir=$1 port=$2 url="http://127.0.0.1:$SINK_PORT/visits" breaker=""
+    if [ "$VISITS_DELIVERY" = paused ]; then
+        url="http://127.0.0.1:$(free_port)/visits"
+        breaker=', "breaker": {"failureThreshold": 1, "openMs": 3600000}'
+    fi
+    mkdir -p "$dir"
+    printf '%s\n' "$TOKEN" >"$dir/bench.token"
+    cat >"$dir/gateway.json" <<EOF
+{
+  "node": "bench",
+  "listeners": [{"name": "plain", "host": "127.0.0.1", "port": $port, "role": "agency", "plain": true}],
+  "limits": {"maxBatchBodyBytes": 33554432},
+  "store": "sqlite:$dir/data/interchange.db",
+  "agencies": [
+    {"id": "bv-bench", "kind": "hospital", "name": "Benchmark hospital", "code": "01013", "province": "01",
+     "auth": {"tokenFile": "$dir/bench.token"}, "types": ["hospital.visit"]}
+  ],
+  "destinations": [
+    {"id": "sink", "url": "$url", "format": "canonical.json",
+     "timeoutMs": 10000, "concurrency": $DEST_CONCURRENCY$breaker}
+  ],
+  "routes": [{"type": "hospital.visit", "destinations": ["sink"]}]
+}
+EOF
+}
+
+# visits_run ROUND MODE SIDE: figure 5, one bench-visits run of MODE (json | envelope) against a fresh gateway
+# (SIDE gw) or nginx's 200 server (SIDE nginx); records visits/s and p99.
+visits_run() {
+    local round=$1 mode=$2 side=$3 dir="$WORK/visits-$1-$2" port url out line expect=()
+    if [ "$side" = gw ]; then
+        port=$(free_port)
+        visits_config "$dir" "$port"
+        start_gateway "$dir" "$port"
+        url="http://127.0.0.1:$port/v1/hospital/visits"
+        if [ "$mode" = json ]; then expect=(--expect 202); else expect=(--expect 200 --expect-body '"accepted":20'); fi
+    else
+        url="http://127.0.0.1:$NGX_VISITS/v1/hospital/visits"
+        expect=(--expect 200)
+    fi
+    sink_reset
+    out=$("$BIN/BenchVisits" --url "$url" --mode "$mode" --fixtures "$FIXTURES" --seconds "$DURATION" \
+        --concurrency "$CONNS" --token "$TOKEN" "${expect[@]}" 2>"$WORK/visits-$round-$mode-$side.err")
+    if [ "$side" = gw ]; then stop_pid "$GATEWAY_PID"; rm -rf "$dir"; fi
+    echo "$out" >"$WORK/visits-$round-$mode-$side.out"
+    line=$(grep '^RESULT' <<<"$out")
+    record "visits-$mode-$side" "$round" "$(field vps "$line")"
+    record "visits-$mode-$side-p99" "$round" "$(field p99_ms "$line")"
+    printf '  %-16s %10s visits/s, %s req/s (p50 %s ms, p99 %s ms; other %s, 4xx %s, 5xx %s, errors %s)%s\n' \
+        "$mode-$side" "$(field vps "$line")" "$(field rps "$line")" "$(field p50_ms "$line")" "$(field p99_ms "$line")" \
+        "$(field other "$line")" "$(field s4xx "$line")" "$(field s5xx "$line")" "$(field errors "$line")" \
+        "$(sed -n 's/^bench-visits: first non-success: \(.\{0,160\}\).*/  first: \1/p' "$WORK/visits-$round-$mode-$side.err")"
+}
+
+if want 1; then
+    FLOOR_DIR="$WORK/floor"
+    GW_PLAIN=$(free_port); GW_TLS=$(free_port)
+    gateway_config "$FLOOR_DIR" "$GW_PLAIN" "$GW_TLS"
+    start_gateway "$FLOOR_DIR" "$GW_PLAIN"
+    FLOOR_PID=$GATEWAY_PID
+fi
 
 LOAD_START=$(cut -d' ' -f1 /proc/loadavg)
-echo "== $ROUNDS rounds of ${DURATION}s runs, $CONNS connections, targets alternating (this machine: $(nproc) cores)"
+echo "== $ROUNDS rounds of ${DURATION}s runs, $CONNS connections, targets alternating (this machine: $(nproc) cores; figures ${ONLY:1:-1})"
 for round in $(seq "$ROUNDS"); do
     echo "-- round $round"
     # Alternate which side goes first so drift over the run doesn't favour one.
     if [ $((round % 2)) = 1 ]; then order="gw nginx"; else order="nginx gw"; fi
 
     # 1. HTTP floor, plain and TLS.
-    for side in $order; do
-        if [ "$side" = gw ]; then wrk_rps floor-gw "$round" "http://127.0.0.1:$GW_PLAIN/healthz"
-        else wrk_rps floor-nginx "$round" "http://127.0.0.1:$NGX_PLAIN/healthz"; fi
-    done
-    for side in $order; do
-        if [ "$side" = gw ]; then wrk_rps tls-gw "$round" "https://127.0.0.1:$GW_TLS/healthz"
-        else wrk_rps tls-nginx "$round" "https://127.0.0.1:$NGX_TLS/healthz"; fi
-    done
+    if want 1; then
+        for side in $order; do
+            if [ "$side" = gw ]; then wrk_rps floor-gw "$round" "http://127.0.0.1:$GW_PLAIN/healthz"
+            else wrk_rps floor-nginx "$round" "http://127.0.0.1:$NGX_PLAIN/healthz"; fi
+        done
+        for side in $order; do
+            if [ "$side" = gw ]; then wrk_rps tls-gw "$round" "https://127.0.0.1:$GW_TLS/healthz"
+            else wrk_rps tls-nginx "$round" "https://127.0.0.1:$NGX_TLS/healthz"; fi
+        done
+    fi
 
+    # 5. Hospital visits, JSON and GIAMDINHHS envelopes, against nginx answering 200.
+    if want 5; then
+        for mode in json envelope; do
+            for side in $order; do visits_run "$round" "$mode" "$side"; done
+        done
+    fi
+
+    # 2–4. Durable ingest, end to end, PostgreSQL.
+    [ "$INGEST" = 1 ] || continue
     for side in $order; do
         if [ "$side" = gw ]; then
             ingest_paused "$round"
@@ -412,7 +502,7 @@ per_round_ratio() {  # NAME NUMERATOR DENOMINATOR
     for round in $(seq "$ROUNDS"); do
         a=$(awk -v f="$2" -v r="$round" '$1 == f && $2 == r {print $3}' "$RESULTS")
         b=$(awk -v f="$3" -v r="$round" '$1 == f && $2 == r {print $3}' "$RESULTS")
-        [ -n "$a" ] && [ -n "$b" ] && record "$1" "$round" "$(ratio "$a" "$b")"
+        if [ -n "$a" ] && [ -n "$b" ]; then record "$1" "$round" "$(ratio "$a" "$b")"; fi
     done
 }
 per_round_ratio ratio-floor floor-gw floor-nginx
@@ -423,6 +513,8 @@ per_round_ratio ratio-e2e e2e-rate proxy-rate
 per_round_ratio ratio-pg1 pg1-rate ingest-rate
 per_round_ratio ratio-pg2 pg2-rate ingest-rate
 per_round_ratio ratio-pg2-pg1 pg2-rate pg1-rate
+per_round_ratio ratio-visits-json visits-json-gw visits-json-nginx
+per_round_ratio ratio-visits-envelope visits-envelope-gw visits-envelope-nginx
 
 SUMMARY="$OUT/summary.txt"
 {
@@ -433,34 +525,51 @@ SUMMARY="$OUT/summary.txt"
     row() {  # name value baseline-label baseline-value ratio goal-text verdict
         printf '%-34s %14s %22s %8s %10s %6s\n' "$1" "$2" "$3" "$4" "$5" "$6"
     }
-    fgw=$(median floor-gw); fngx=$(median floor-nginx); r=$(median ratio-floor)
-    row "1 HTTP floor, plain (req/s)" "$fgw" "nginx $fngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
-    tgw=$(median tls-gw); tngx=$(median tls-nginx); r=$(median ratio-tls)
-    row "1 HTTP floor, TLS (req/s)" "$tgw" "nginx $tngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
-    ing=$(median ingest-rate); raw=$(median raw-rate); r=$(median ratio-ingest)
-    row "2 durable ingest (msg/s)" "$ing" "raw SQLite $raw" "$r" ">= 0.60" "$(verdict "$r" ">=" 0.6)"
-    pau=$(median paused-rate)
-    row "2 ingest, delivery paused (msg/s)" "$pau" "raw SQLite $raw" "$(median ratio-paused)" "(info)" "-"
-    row "2 durable ingest, absolute" "$ing" "-" "-" ">= 10000" "$(verdict "$ing" ">=" 10000)"
-    p99=$(median ingest-p99)
-    row "2 ingest p99 (ms)" "$p99" "raw p99 $(median raw-p99)" "-" "<= 25" "$(verdict "$p99" "<=" 25)"
-    row "2 ingest p50 (ms)" "$(median ingest-p50)" "-" "-" "-" "-"
-    row "2 ingest p99, delivery paused (ms)" "$(median paused-p99)" "-" "-" "(info)" "-"
-    e2e=$(median e2e-rate); px=$(median proxy-rate); r=$(median ratio-e2e)
-    row "3 end to end delivered (msg/s)" "$e2e" "proxy_pass $px" "$r" ">= 0.25" "$(verdict "$r" ">=" 0.25)"
-    row "3 delivered during ingest (msg/s)" "$(median e2e-during)" "-" "-" "-" "-"
-    row "3 backlog at end of ingest (msgs)" "$(median e2e-backlog)" "-" "-" "-" "-"
-    row "3 drain time after ingest (s)" "$(median e2e-drain)" "-" "-" "-" "-"
-    missing=$(awk '$1 == "e2e-missing" {s += $3} END {print s + 0}' "$RESULTS")
-    row "3 acked but never delivered" "$missing" "-" "-" "= 0" "$( [ "$missing" = 0 ] && echo PASS || echo FAIL)"
-    if [ "$BENCH_PG" = 1 ]; then
-        row "4 ingest on PostgreSQL, 1 node" "$(median pg1-rate)" "SQLite ingest $ing" "$(median ratio-pg1)" "(info)" "-"
-        row "4 ingest on PostgreSQL, 2 nodes" "$(median pg2-rate)" "SQLite ingest $ing" "$(median ratio-pg2)" "(info)" "-"
-        row "4 2 nodes / 1 node" "$(median ratio-pg2-pg1)" "-" "-" "(info)" "-"
-        row "4 PostgreSQL p99, 1 node (ms)" "$(median pg1-p99)" "SQLite p99 $p99" "-" "(info)" "-"
-        row "4 PostgreSQL p99, 2 nodes (ms)" "$(median pg2-p99)" "SQLite p99 $p99" "-" "(info)" "-"
-        pgmissing=$(awk '$1 == "pg-missing" {s += $3} END {print s + 0}' "$RESULTS")
-        row "4 acked but never delivered" "$pgmissing" "-" "-" "= 0" "$( [ "$pgmissing" = 0 ] && echo PASS || echo FAIL)"
+    if want 1; then
+        fgw=$(median floor-gw); fngx=$(median floor-nginx); r=$(median ratio-floor)
+        row "1 HTTP floor, plain (req/s)" "$fgw" "nginx $fngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
+        tgw=$(median tls-gw); tngx=$(median tls-nginx); r=$(median ratio-tls)
+        row "1 HTTP floor, TLS (req/s)" "$tgw" "nginx $tngx" "$r" ">= 0.80" "$(verdict "$r" ">=" 0.8)"
+    fi
+    if [ "$INGEST" = 1 ]; then
+        ing=$(median ingest-rate); raw=$(median raw-rate); r=$(median ratio-ingest)
+        row "2 durable ingest (msg/s)" "$ing" "raw SQLite $raw" "$r" ">= 0.60" "$(verdict "$r" ">=" 0.6)"
+        pau=$(median paused-rate)
+        row "2 ingest, delivery paused (msg/s)" "$pau" "raw SQLite $raw" "$(median ratio-paused)" "(info)" "-"
+        row "2 durable ingest, absolute" "$ing" "-" "-" ">= 10000" "$(verdict "$ing" ">=" 10000)"
+        p99=$(median ingest-p99)
+        row "2 ingest p99 (ms)" "$p99" "raw p99 $(median raw-p99)" "-" "<= 25" "$(verdict "$p99" "<=" 25)"
+        row "2 ingest p50 (ms)" "$(median ingest-p50)" "-" "-" "-" "-"
+        row "2 ingest p99, delivery paused (ms)" "$(median paused-p99)" "-" "-" "(info)" "-"
+        e2e=$(median e2e-rate); px=$(median proxy-rate); r=$(median ratio-e2e)
+        row "3 end to end delivered (msg/s)" "$e2e" "proxy_pass $px" "$r" ">= 0.25" "$(verdict "$r" ">=" 0.25)"
+        row "3 delivered during ingest (msg/s)" "$(median e2e-during)" "-" "-" "-" "-"
+        row "3 backlog at end of ingest (msgs)" "$(median e2e-backlog)" "-" "-" "-" "-"
+        row "3 drain time after ingest (s)" "$(median e2e-drain)" "-" "-" "-" "-"
+        missing=$(awk '$1 == "e2e-missing" {s += $3} END {print s + 0}' "$RESULTS")
+        row "3 acked but never delivered" "$missing" "-" "-" "= 0" "$( [ "$missing" = 0 ] && echo PASS || echo FAIL)"
+        if [ "$BENCH_PG" = 1 ]; then
+            row "4 ingest on PostgreSQL, 1 node" "$(median pg1-rate)" "SQLite ingest $ing" "$(median ratio-pg1)" "(info)" "-"
+            row "4 ingest on PostgreSQL, 2 nodes" "$(median pg2-rate)" "SQLite ingest $ing" "$(median ratio-pg2)" "(info)" "-"
+            row "4 2 nodes / 1 node" "$(median ratio-pg2-pg1)" "-" "-" "(info)" "-"
+            row "4 PostgreSQL p99, 1 node (ms)" "$(median pg1-p99)" "SQLite p99 $p99" "-" "(info)" "-"
+            row "4 PostgreSQL p99, 2 nodes (ms)" "$(median pg2-p99)" "SQLite p99 $p99" "-" "(info)" "-"
+            pgmissing=$(awk '$1 == "pg-missing" {s += $3} END {print s + 0}' "$RESULTS")
+            row "4 acked but never delivered" "$pgmissing" "-" "-" "= 0" "$( [ "$pgmissing" = 0 ] && echo PASS || echo FAIL)"
+        fi
+    fi
+    if want 5; then
+        v=$(median visits-json-gw)
+        row "5 visits as JSON (visits/s)" "$v" "nginx $(median visits-json-nginx)" "$(median ratio-visits-json)" \
+            ">= 8000" "$(verdict "$v" ">=" 8000)"
+        row "5 visits as JSON p99 (ms)" "$(median visits-json-gw-p99)" "nginx p99 $(median visits-json-nginx-p99)" \
+            "-" "(info)" "-"
+        v=$(median visits-envelope-gw)
+        row "5 visits in envelopes (visits/s)" "$v" "nginx $(median visits-envelope-nginx)" \
+            "$(median ratio-visits-envelope)" ">= 20000" "$(verdict "$v" ">=" 20000)"
+        row "5 visits in envelopes p99 (ms)" "$(median visits-envelope-gw-p99)" \
+            "nginx p99 $(median visits-envelope-nginx-p99)" "-" "(info)" "-"
+        echo "  (figure 5: 20 HOSO per envelope, bench-visits with $CONNS concurrent requests; gateway delivery: $VISITS_DELIVERY)"
     fi
     echo
     echo "per round:"
