@@ -37,6 +37,7 @@ let package = Package(
         .executableTarget(name: "BenchSink", dependencies: ["Simulators", "HTTP", "HTTPCore"], path: "Benchmarks/BenchSink"),
         .executableTarget(name: "BenchSQLite", dependencies: ["Store", "Messages"], path: "Benchmarks/BenchSQLite"),
         .executableTarget(name: "BenchVisits", dependencies: ["Delivery"], path: "Benchmarks/BenchVisits"),
+        .executableTarget(name: "BenchLogSearch", dependencies: ["Store", "Messages", "CSQLite"], path: "Benchmarks/BenchLogSearch"),
 
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "COpenSSL", "CSQLite", "CLibPQ", "CLinux"]),
         .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"]),

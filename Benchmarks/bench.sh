@@ -11,6 +11,9 @@
 #   BENCH_ONLY      figures to run, e.g. "5" or "1,5" (default: all). Figures 2, 3 and 4 run together.
 #   BENCH_VISITS_DELIVERY  figure 5's gateway: "run" delivers to the sink while ingesting (default), "paused"
 #                   holds delivery off as in figure 2's paused variant
+#   BENCH_LOG_MESSAGES  figure 6: visits in the log-search store (default 10000000); the filled file is kept in
+#                   .build/bench-log/ for later runs (about 3.4 KB per visit on disk; `make clean` removes it)
+#   BENCH_LOG_QUERIES   figure 6: searches of each kind per round through the store API (default 2000)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +28,9 @@ if [ -z "${BENCH_PG:-}" ]; then
     BENCH_PG=0
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && BENCH_PG=1
 fi
-ONLY=",${BENCH_ONLY:-1,2,3,4,5},"
+ONLY=",${BENCH_ONLY:-1,2,3,4,5,6},"
+LOG_MESSAGES=${BENCH_LOG_MESSAGES:-10000000}
+LOG_QUERIES=${BENCH_LOG_QUERIES:-2000}
 VISITS_DELIVERY=${BENCH_VISITS_DELIVERY:-run}
 # want N: whether figure N runs.
 want() { [[ $ONLY == *",$1,"* ]]; }
@@ -44,7 +49,8 @@ echo "== building release binaries"
 (cd "$ROOT" && swift build -c release --product interchange >/dev/null \
     && swift build -c release --product BenchSink >/dev/null \
     && swift build -c release --product BenchSQLite >/dev/null \
-    && swift build -c release --product BenchVisits >/dev/null)
+    && swift build -c release --product BenchVisits >/dev/null \
+    && swift build -c release --product BenchLogSearch >/dev/null)
 
 WORK=$(mktemp -d /tmp/interchange-bench.XXXXXX)
 mkdir -p "$OUT"
@@ -417,6 +423,49 @@ visits_run() {
         "$(sed -n 's/^bench-visits: first non-success: \(.\{0,160\}\).*/  first: \1/p' "$WORK/visits-$round-$mode-$side.err")"
 }
 
+# log_search_run ROUND: figure 6. bench-log-search fills (first run only) and queries a store of LOG_MESSAGES
+# visits through the store API; then `interchange serve` on the same file answers GET /v1/log by citizen and by
+# MA_LK to one wrk connection (one search at a time, so latency is the search's, not a queue's).
+log_search_run() {
+    local round=$1 db="$ROOT/.build/bench-log/log-$LOG_MESSAGES.db" dir="$WORK/logsearch-$1" port out line kind mode
+    mkdir -p "$ROOT/.build/bench-log" "$dir"
+    if [ "$round" = 1 ]; then echo "  (figure 6: a store of $LOG_MESSAGES visits in ${db#"$ROOT"/}, filled on first use)"; fi
+    out=$("$BIN/BenchLogSearch" --db "$db" --messages "$LOG_MESSAGES" --queries "$LOG_QUERIES" 2>"$dir/fill.err") \
+        || { cat "$dir/fill.err" >&2; exit 1; }
+    for kind in citizen ma_lk baseline-key-lookup; do
+        line=$(grep "kind=$kind " <<<"$out")
+        record "logsearch-store-$kind-p99" "$round" "$(field p99_ms "$line")"
+        printf '  %-16s store %-20s p50 %s ms, p99 %s ms, max %s ms (%s entries per answer)\n' "logsearch" "$kind" \
+            "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field max_ms "$line")" "$(field rows_mean "$line")"
+    done
+    port=$(free_port)
+    printf '%s\n' "$TOKEN" >"$dir/operator.token"
+    cat >"$dir/gateway.json" <<JSON
+{
+  "node": "bench",
+  "listeners": [{"name": "operator", "host": "127.0.0.1", "port": $port, "role": "operator", "plain": true}],
+  "store": "sqlite:$db",
+  "retention": {"metadataDays": 3650, "bodyDays": 3650},
+  "agencies": [],
+  "destinations": [],
+  "routes": [],
+  "operators": [{"name": "bench", "role": "auditor", "tokenFile": "$dir/operator.token"}]
+}
+JSON
+    start_gateway "$dir" "$port"
+    for mode in citizen key; do
+        out=$(wrk -t1 -c1 -d"${DURATION}s" -s "$ROOT/Benchmarks/logsearch.lua" "http://127.0.0.1:$port" \
+            -- "$TOKEN" "$mode" "$LOG_MESSAGES" 2>"$dir/wrk-$mode.err")
+        line=$(grep '^RESULT' <<<"$out")
+        record "logsearch-http-$mode-p99" "$round" "$(field p99_ms "$line")"
+        printf '  %-16s http  %-20s p50 %s ms, p99 %s ms, max %s ms (%s requests, non-200 %s)%s\n' "logsearch" "$mode" \
+            "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field max_ms "$line")" "$(field requests "$line")" \
+            "$(field non200 "$line")" "$(sed -n 's/^logsearch: \(.\{0,160\}\).*/  \1/p' "$dir/wrk-$mode.err")"
+    done
+    stop_pid "$GATEWAY_PID"
+    rm -rf "$dir"
+}
+
 if want 1; then
     FLOOR_DIR="$WORK/floor"
     GW_PLAIN=$(free_port); GW_TLS=$(free_port)
@@ -450,6 +499,9 @@ for round in $(seq "$ROUNDS"); do
             for side in $order; do visits_run "$round" "$mode" "$side"; done
         done
     fi
+
+    # 6. Routing-log search on a store of LOG_MESSAGES visits.
+    if want 6; then log_search_run "$round"; fi
 
     # 2–4. Durable ingest, end to end, PostgreSQL.
     [ "$INGEST" = 1 ] || continue
@@ -570,6 +622,20 @@ SUMMARY="$OUT/summary.txt"
         row "5 visits in envelopes p99 (ms)" "$(median visits-envelope-gw-p99)" \
             "nginx p99 $(median visits-envelope-nginx-p99)" "-" "(info)" "-"
         echo "  (figure 5: 20 HOSO per envelope, bench-visits with $CONNS concurrent requests; gateway delivery: $VISITS_DELIVERY)"
+    fi
+    if want 6; then
+        base=$(median logsearch-store-baseline-key-lookup-p99)
+        for kind in citizen ma_lk; do
+            v=$(median "logsearch-store-$kind-p99")
+            row "6 log by $kind, store p99 (ms)" "$v" "key lookup $base" "$(ratio "$v" "$base")" "<= 10" \
+                "$(verdict "$v" "<=" 10)"
+        done
+        v=$(median logsearch-http-citizen-p99)
+        row "6 GET /v1/log?citizen p99 (ms)" "$v" "-" "-" "<= 10" "$(verdict "$v" "<=" 10)"
+        v=$(median logsearch-http-key-p99)
+        row "6 GET /v1/log?key p99 (ms)" "$v" "-" "-" "<= 10" "$(verdict "$v" "<=" 10)"
+        echo "  (figure 6: $LOG_MESSAGES visits, 6 log entries each; $LOG_QUERIES store searches per kind and round;"
+        echo "   HTTP: one wrk connection for ${DURATION}s per kind; newest page of 50)"
     fi
     echo
     echo "per round:"
