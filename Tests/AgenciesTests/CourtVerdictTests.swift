@@ -41,6 +41,17 @@ import Testing
         #expect(text.contains("\"number\":\"15/2025/HSST\""))
     }
 
+    @Test func aCourtBoundToACodeMaySendOnlyItsOwnVerdicts() throws {
+        func sender(_ code: String?) -> SenderContext {
+            SenderContext(agency: "court-hn", kind: "court", code: code, correlationId: "corr-test")
+        }
+        #expect(try S.decode(adapter, S.verdict(), sender: sender("TAND-HN-BD")).items[0].message != nil)
+        let other = try S.decode(adapter, S.verdict(), sender: sender("TAND-HCM-Q1"))
+        #expect(other.items[0].message == nil)
+        #expect(S.problems(other) == ["court.code:court_mismatch"])
+        #expect(try S.decode(adapter, S.verdict(), sender: sender(nil)).items[0].message != nil)
+    }
+
     @Test func canonicalBodyIsWhatJSONSerializationWouldWriteSorted() throws {
         let result = try decode {
             $0["civilObligations"] = "Bồi thường \"12.000.000\" đồng\nvà án phí \\ 5%"

@@ -25,6 +25,19 @@ import Testing
         return try S.decode(adapter, value, sender: S.sender("vksndtc", kind: "procuracy"))
     }
 
+    @Test func anOfficeBoundToACodeMaySendOnlyItsOwnRecords() throws {
+        func sender(_ code: String?) -> SenderContext {
+            SenderContext(agency: "vksndtc", kind: "procuracy", code: code, correlationId: "corr-test")
+        }
+        let own = try S.decode(adapter, record(), sender: sender("VKSNDTC-V13"))
+        #expect(own.items[0].message != nil)
+        let other = try S.decode(adapter, record(), sender: sender("VKSND-HN"))
+        #expect(other.items[0].message == nil)
+        #expect(S.problems(other) == ["office.code:office_mismatch"])
+        // An office without a code in config is not bound to one.
+        #expect(try S.decode(adapter, record(), sender: sender(nil)).items[0].message != nil)
+    }
+
     @Test func validRecordWithoutResidence() throws {
         let result = try decode { _ in }
         let message = try #require(result.items[0].message)

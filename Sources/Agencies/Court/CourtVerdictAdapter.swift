@@ -7,8 +7,8 @@ import Messages
 ///
 /// Natural key `court.code:number`; business keys `citizen`, `judgment` (the number, and
 /// `refersTo` for later decisions), `court`; attributes `courtProvince`, `residenceProvince`,
-/// `citizen`, `fullName`, `dateOfBirth`, `sex`. Whether the sending court may post for
-/// `court.code` is the gateway's business, not this adapter's.
+/// `citizen`, `fullName`, `dateOfBirth`, `sex`. A court agency bound to a code in config (`code`) may post
+/// only its own verdicts: another `court.code` is the problem `court_mismatch`.
 public struct CourtVerdictAdapter: InboundAdapter {
     /// `court.verdict`.
     public let messageType: MessageType = "court.verdict"
@@ -81,6 +81,9 @@ public struct CourtVerdictAdapter: InboundAdapter {
                 JudicialText.isAgencyCode)
             courtProvince = court.province("province", required: true)
             var value: [String: Any] = [:]
+            if let courtCode, let own = sender.code, courtCode != own {
+                sink.add("court.code", "court_mismatch", "this sender may only send verdicts of court \(own)")
+            }
             value["code"] = courtCode
             value["name"] = court.string("name", required: true)
             value["province"] = courtProvince

@@ -9,7 +9,8 @@ import Messages
 /// Natural key `office.code:recordNumber`; business keys `citizen`, `record`, `judgment` (the
 /// foreign judgment number); attributes `citizen`, `fullName`, `dateOfBirth`, `sex`,
 /// `foreignCountry`, and `residenceProvince` when known (the National Centre opens the record
-/// either way).
+/// either way). An office bound to a code in config (`code`) may post only its own records: another
+/// `office.code` is the problem `office_mismatch`.
 public struct ProcuracyRecordAdapter: InboundAdapter {
     /// `procuracy.record`.
     public let messageType: MessageType = "procuracy.record"
@@ -50,6 +51,9 @@ public struct ProcuracyRecordAdapter: InboundAdapter {
                 "code", required: true, maxLength: 20, expected: "2–20 of A–Z, 0–9, '.', '_', '-'",
                 JudicialText.isAgencyCode)
             var value: [String: Any] = [:]
+            if let officeCode, let own = sender.code, officeCode != own {
+                sink.add("office.code", "office_mismatch", "this sender may only send records of office \(own)")
+            }
             value["code"] = officeCode
             value["name"] = office.string("name", required: true)
             canonical["office"] = value
