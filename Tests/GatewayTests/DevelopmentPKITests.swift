@@ -78,7 +78,8 @@ import Testing
 
     @Test func pemBlocks() {
         let text = "junk\n-----BEGIN CERTIFICATE-----\nAAEC\nAw==\n-----END CERTIFICATE-----\n"
-            + "-----BEGIN PRIVATE KEY-----\nnot base64!\n-----END PRIVATE KEY-----\n"
+            // A block whose body is not base64 is dropped, whatever its label (no key material in the source).
+            + "-----BEGIN EXAMPLE DATA-----\nnot base64!\n-----END EXAMPLE DATA-----\n"
         let blocks = PEM.blocks(in: text)
         #expect(blocks == [PEM.Block(label: "CERTIFICATE", der: [0, 1, 2, 3])])
     }
