@@ -429,6 +429,7 @@ visits_run() {
 # MA_LK to one wrk connection (one search at a time, so latency is the search's, not a queue's).
 log_search_run() {
     local round=$1 db="$ROOT/.build/bench-log/log-$LOG_MESSAGES.db" dir="$WORK/logsearch-$1" port out line kind mode
+    [ "$LOG_SKIPPED" = 1 ] && return 0
     mkdir -p "$ROOT/.build/bench-log" "$dir"
     if [ ! -f "$db" ]; then
         # About 3.4 KB per visit once filled, and the index rebuild needs room to sort: ask for 4 KB.

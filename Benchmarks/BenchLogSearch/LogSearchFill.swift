@@ -23,14 +23,24 @@ struct LogSearchFill {
     /// Distinct citizens: one per five visits.
     var citizens: Int { max(1, messages / 5) }
 
+    // The generated values, written once for the Swift side (the bench's queries) and the SQL side (the fill).
+    // Benchmarks/logsearch.lua repeats the citizen and MA_LK formats for wrk.
+    private static let idFormat = "01JB%022d"
+    private static let maLKFormat = "LK%014d"
+    private static let citizenFormat = "0%02d%09d"
+    private static let senderFormat = "hospital-%02d"
+    /// Spreads visits over citizens: odd and coprime to any count of the form 2^a·5^b, so with N/5 citizens
+    /// every citizen gets exactly 5 visits when N is a multiple of 5.
+    private static let citizenMultiplier = 2_654_435_761
+
     /// The citizen ID number (12 digits, province code first) of visit `i`.
     static func citizen(_ i: Int, citizens: Int) -> String {
-        let k = (i &* 2_654_435_761) % citizens
-        return String(format: "0%02d%09d", k % 63 + 1, k)
+        let k = (i &* citizenMultiplier) % citizens
+        return String(format: citizenFormat, k % 63 + 1, k)
     }
 
     /// The MA_LK of visit `i`.
-    static func maLK(_ i: Int) -> String { String(format: "LK%014d", i) }
+    static func maLK(_ i: Int) -> String { String(format: maLKFormat, i) }
 
     init(path: String, messages: Int) {
         self.path = path
@@ -68,17 +78,17 @@ struct LogSearchFill {
             try exec(db, """
                 INSERT INTO messages(id, type, sender, idem_key, content_hash, correlation_id, received_at, body, attributes)
                 WITH RECURSIVE c(i) AS (SELECT \(low) UNION ALL SELECT i + 1 FROM c WHERE i < \(high))
-                SELECT printf('01JB%022d', i), 'hospital.visit', printf('hospital-%02d', i % 50), printf('LK%014d', i),
+                SELECT printf('\(Self.idFormat)', i), 'hospital.visit', printf('\(Self.senderFormat)', i % 50), printf('\(Self.maLKFormat)', i),
                        lower(hex(randomblob(32))), printf('01JC%022d', i), \(base) + i * 3000, randomblob(300), '{}'
                 FROM c
                 """)
             try exec(db, """
                 INSERT INTO message_keys(message_id, kind, value)
                 WITH RECURSIVE c(i) AS (SELECT \(low) UNION ALL SELECT i + 1 FROM c WHERE i < \(high)),
-                     k(i, n) AS (SELECT i, (i * 2654435761) % \(citizens) FROM c)
-                SELECT printf('01JB%022d', i), kind, CASE kind
-                         WHEN 'citizen' THEN printf('0%02d%09d', n % 63 + 1, n)
-                         WHEN 'ma_lk' THEN printf('LK%014d', i)
+                     k(i, n) AS (SELECT i, (i * \(Self.citizenMultiplier)) % \(citizens) FROM c)
+                SELECT printf('\(Self.idFormat)', i), kind, CASE kind
+                         WHEN 'citizen' THEN printf('\(Self.citizenFormat)', n % 63 + 1, n)
+                         WHEN 'ma_lk' THEN printf('\(Self.maLKFormat)', i)
                          WHEN 'facility' THEN printf('%05d', 1000 + i % 2000)
                          ELSE printf('DN4%02d%010d', n % 63 + 1, n) END
                 FROM k, (SELECT 'citizen' AS kind UNION ALL SELECT 'ma_lk' UNION ALL SELECT 'facility' UNION ALL SELECT 'card')
@@ -93,8 +103,8 @@ struct LogSearchFill {
                         (3, 'delivered', 'bhxh', '{"reference":"GD2025000000001"}'),
                         (4, 'attempt', 'healthbook', '{"attempt":1,"outcome":"delivered","status":200,"ms":23}'),
                         (5, 'delivered', 'healthbook', '{}'))
-                SELECT i * 6 + j + 1, 'bench', \(base) + i * 3000 + j * 200, printf('01JB%022d', i), destination, event,
-                       'hospital.visit', printf('hospital-%02d', i % 50), detail, NULL,
+                SELECT i * 6 + j + 1, 'bench', \(base) + i * 3000 + j * 200, printf('\(Self.idFormat)', i), destination, event,
+                       'hospital.visit', printf('\(Self.senderFormat)', i % 50), detail, NULL,
                        lower(hex(randomblob(32))), lower(hex(randomblob(32)))
                 FROM c, e ORDER BY i, j
                 """)

@@ -10,7 +10,8 @@ import Synchronization
 /// `SQLiteWriter` and `PostgresWriter`. The queueing, batching and shutdown are the same and live here.
 ///
 /// `@unchecked Sendable`: `queue`, `stopping` and `started` are guarded by `condition`; `stats` is a `Mutex`;
-/// the closures are set once in `start` before the thread exists.
+/// `session` is touched only by `close`, which runs exactly once:
+/// on the writer thread when it ran, else in `stop()`.
 final class WriterThread<Session>: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [any WriterJob<Session>] = []
@@ -20,22 +21,24 @@ final class WriterThread<Session>: @unchecked Sendable {
     private let maxBatch: Int
     private let maxDelay: TimeInterval
     private let statsLock = Mutex(CommitStats())
+    private let session: Session
+    private let close: @Sendable (Session) -> Void
 
     /// - Parameters:
     ///   - maxBatch: The most jobs in one transaction.
     ///   - maxDelay: How long a batch may wait for more jobs after its first; zero takes what is queued.
-    init(maxBatch: Int, maxDelay: Duration) {
+    ///   - session: The write connection; after `start()` only the writer thread touches it.
+    ///   - close: Closes `session` once no job is left.
+    init(session: Session, maxBatch: Int, maxDelay: Duration, close: @escaping @Sendable (Session) -> Void) {
+        self.session = session
+        self.close = close
         self.maxBatch = max(1, maxBatch)
         let parts = maxDelay.components
         self.maxDelay = Double(parts.seconds) + Double(parts.attoseconds) / 1e18
     }
 
-    /// Starts the thread: it hands every batch to `process` until stopped and drained, then calls `close`.
-    func start(
-        name: String,
-        process: @escaping @Sendable ([any WriterJob<Session>]) -> Void,
-        close: @escaping @Sendable () -> Void
-    ) {
+    /// Starts the thread: it hands every batch to `process` until stopped and drained, then closes.
+    func start(name: String, process: @escaping @Sendable ([any WriterJob<Session>]) -> Void) {
         condition.lock()
         started = true
         condition.unlock()
@@ -43,7 +46,7 @@ final class WriterThread<Session>: @unchecked Sendable {
             while let batch = self.nextBatch() {
                 process(batch)
             }
-            close()
+            self.close(self.session)
             self.finished.signal()
         }
         thread.name = name
@@ -69,23 +72,21 @@ final class WriterThread<Session>: @unchecked Sendable {
         return try result.get()
     }
 
-    /// Stops accepting work and, if the thread runs, waits until it has committed what was queued and closed.
-    ///
-    /// - Returns: `true` if the thread was never started, so the caller must close the connection itself
-    ///   (only the first call can say so).
-    func stop() -> Bool {
+    /// Stops accepting work, lets the thread commit what is queued, and waits until the connection is closed
+    /// (closing it here if the thread never started).
+    func stop() {
         condition.lock()
         let wasStopping = stopping
         stopping = true
         let wasStarted = started
         condition.broadcast()
         condition.unlock()
-        guard !wasStopping else { return false }
+        guard !wasStopping else { return }
         if wasStarted {
             finished.wait()
-            return false
+        } else {
+            close(session)
         }
-        return true
     }
 
     /// Waits for work; then, until the batch is full or `maxDelay` has passed since the first job, for more.

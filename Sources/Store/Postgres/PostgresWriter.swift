@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The node's single writer on PostgreSQL: one `BEGIN … COMMIT` transaction at a time on a dedicated thread
 /// (``WriterThread``), each caller resumed only after the commit that holds its work is durable.
@@ -9,20 +8,19 @@ import Synchronization
 /// fails (savepoints around every job would cost two round trips per job in the common case).
 ///
 /// `@unchecked Sendable`: `session` is touched only by the writer thread once `start()` has run (or by
-/// `stop()` when it never ran).
+/// `stop()`, through ``WriterThread``'s `close`, when it never ran).
 final class PostgresWriter: @unchecked Sendable {
     private let thread: WriterThread<PostgresWriteSession>
     private let session: PostgresWriteSession
 
     init(session: PostgresWriteSession, maxBatch: Int, maxDelay: Duration) {
         self.session = session
-        thread = WriterThread(maxBatch: maxBatch, maxDelay: maxDelay)
+        thread = WriterThread(session: session, maxBatch: maxBatch, maxDelay: maxDelay) { $0.db.close() }
     }
 
     /// Starts the writer thread.
     func start() {
-        thread.start(name: "interchange-pg-writer", process: { [self] batch in process(batch) },
-                     close: { [self] in session.db.close() })
+        thread.start(name: "interchange-pg-writer") { [self] batch in process(batch) }
     }
 
     /// The commit counters so far.
@@ -37,7 +35,7 @@ final class PostgresWriter: @unchecked Sendable {
 
     /// Stops accepting work, lets the writer commit what is queued, and waits for it to close the connection.
     func stop() {
-        if thread.stop() { session.db.close() }
+        thread.stop()
     }
 
     private func process(_ batch: [any WriterJob<PostgresWriteSession>]) {

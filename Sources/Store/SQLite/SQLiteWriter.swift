@@ -1,24 +1,22 @@
 import Foundation
-import Synchronization
 
 /// The single writer of a SQLite store: one `BEGIN IMMEDIATE … COMMIT` transaction at a time on a dedicated
 /// thread (``WriterThread``), each caller resumed only after the commit that holds its work is durable.
 ///
 /// `@unchecked Sendable`: `session` is touched only by the writer thread once `start()` has run (or by
-/// `stop()` when it never ran).
+/// `stop()`, through ``WriterThread``'s `close`, when it never ran).
 final class SQLiteWriter: @unchecked Sendable {
     private let thread: WriterThread<SQLiteWriteSession>
     private let session: SQLiteWriteSession
 
     init(session: SQLiteWriteSession, maxBatch: Int, maxDelay: Duration) {
         self.session = session
-        thread = WriterThread(maxBatch: maxBatch, maxDelay: maxDelay)
+        thread = WriterThread(session: session, maxBatch: maxBatch, maxDelay: maxDelay) { $0.db.close() }
     }
 
     /// Starts the writer thread.
     func start() {
-        thread.start(name: "interchange-store-writer", process: { [self] batch in process(batch) },
-                     close: { [self] in session.db.close() })
+        thread.start(name: "interchange-store-writer") { [self] batch in process(batch) }
     }
 
     /// The commit counters so far.
@@ -33,7 +31,7 @@ final class SQLiteWriter: @unchecked Sendable {
 
     /// Stops accepting work, lets the writer commit what is queued, and waits for it to close the connection.
     func stop() {
-        if thread.stop() { session.db.close() }
+        thread.stop()
     }
 
     /// Runs the batch in one transaction without per-job savepoints (a savepoint re-journals every page a job
